@@ -1,0 +1,304 @@
+package dev.mediasync.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mediasync.core.HybridTimestamp;
+import dev.mediasync.protocol.ClientMessage.HandoffAck;
+import dev.mediasync.protocol.ClientMessage.Heartbeat;
+import dev.mediasync.protocol.ClientMessage.PreferenceWrite;
+import dev.mediasync.protocol.ClientMessage.ProgressWrite;
+import dev.mediasync.protocol.ClientMessage.WatchlistWrite;
+import dev.mediasync.protocol.ServerMessage.PreferenceUpdate;
+import dev.mediasync.protocol.ServerMessage.ProgressUpdate;
+import dev.mediasync.protocol.ServerMessage.SyncOp;
+import dev.mediasync.protocol.ServerMessage.WatchlistUpdate;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * The one JSON codec: the only place where strings become protocol records and back.
+ *
+ * <p>Decoding validates every field and fails with a {@link SyncException} ({@code invalid_json}
+ * for text that is not one JSON object within the depth limit, {@code invalid_field} for a wrong,
+ * missing or out-of-range field, {@code unknown_type} for a {@code type} we do not know). Unknown
+ * extra fields are ignored, so older servers accept newer clients (documented in protocol.md).
+ *
+ * <p>Thread-safe and allocation-light: encoders write straight to a generator.
+ */
+public final class JsonCodec {
+
+  private final ObjectMapper mapper;
+  private final JsonFactory factory;
+  private final ServerMessageEncoder encoder;
+  private final StateCodec states;
+
+  public JsonCodec() {
+    JsonFactory f =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(Limits.MAX_JSON_DEPTH)
+                    .maxStringLength(Limits.MAX_MESSAGE_BYTES)
+                    .maxNumberLength(64)
+                    .build())
+            .build();
+    f.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    this.mapper = new ObjectMapper(f);
+    mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    this.factory = f;
+    this.encoder = new ServerMessageEncoder();
+    this.states = new StateCodec(this);
+  }
+
+  // ---- decoding -------------------------------------------------------------------------------
+
+  /** Parses a WebSocket frame from a device. */
+  public ClientMessage decodeClientFrame(String text) {
+    ObjectNode node = parseObject(text);
+    JsonFields f = new JsonFields(node);
+    String type = f.requireString("type");
+    switch (type) {
+      case "watchlist_update":
+        return watchlistWrite(f);
+      case "progress_update":
+        return progressWrite(f);
+      case "preference_update":
+        return preferenceWrite(f.requireId("key"), f);
+      case "heartbeat":
+        return new Heartbeat();
+      case "handoff_ack":
+        return new HandoffAck(
+            f.requireId("handoff_id"),
+            f.requireEnum("status", HandoffStatus::fromWire, "accepted, rejected"),
+            boundedText(f.optionalString("reason")));
+      default:
+        throw new SyncException(ErrorCode.UNKNOWN_TYPE, "unknown message type: " + clip(type));
+    }
+  }
+
+  /** Body of {@code POST /api/v1/sync/watchlist}. */
+  public WatchlistWrite decodeWatchlistBody(String body) {
+    return watchlistWrite(new JsonFields(parseObject(body)));
+  }
+
+  /** Body of {@code POST /api/v1/sync/progress}. */
+  public ProgressWrite decodeProgressBody(String body) {
+    return progressWrite(new JsonFields(parseObject(body)));
+  }
+
+  /** Body of {@code PUT /api/v1/sync/preferences/{key}}; the key comes from the path. */
+  public PreferenceWrite decodePreferenceBody(String key, String body) {
+    if (!Limits.isValidId(key)) {
+      throw SyncException.invalidField(
+          "preference key must be 1-128 characters of [A-Za-z0-9._:@-]");
+    }
+    return preferenceWrite(key, new JsonFields(parseObject(body)));
+  }
+
+  /** Body of {@code POST /api/v1/devices/handoff}. */
+  public HandoffRequest decodeHandoffBody(String body) {
+    JsonFields f = new JsonFields(parseObject(body));
+    return new HandoffRequest(f.requireId("target_device_id"), f.requireId("content_id"));
+  }
+
+  /**
+   * Parses an op as stored in the op log or received from another node or PubNub. Validated like
+   * any client input: a forged or malformed op fails here before it can touch state.
+   */
+  public SyncOp decodeOp(String json) {
+    JsonFields f = new JsonFields(parseObject(json));
+    String type = f.requireString("type");
+    HybridTimestamp ts = f.requireTimestamp("timestamp");
+    String device = f.requireId("device_id");
+    return switch (type) {
+      case "watchlist_update" -> {
+        WatchlistOperation op =
+            f.requireEnum("operation", WatchlistOperation::fromWire, "add, remove");
+        var tags = f.optionalTags("tags");
+        yield new WatchlistUpdate(op, f.requireId("content_id"), ts, device, tags);
+      }
+      case "progress_update" ->
+          new ProgressUpdate(f.requireId("content_id"), progress(f), ts, device);
+      case "preference_update" ->
+          new PreferenceUpdate(f.requireId("key"), preferenceValue(f), ts, device);
+      default -> throw new SyncException(ErrorCode.UNKNOWN_TYPE, "not an op type: " + clip(type));
+    };
+  }
+
+  /** Reads the storage form written by {@link #encodeState}. */
+  public UserState decodeState(String json) {
+    return states.decode(parseObject(json));
+  }
+
+  ObjectNode parseObject(String text) {
+    if (text == null || text.isEmpty()) {
+      throw new SyncException(ErrorCode.INVALID_JSON, "body must be a JSON object");
+    }
+    JsonNode node;
+    try {
+      node = mapper.readTree(text);
+    } catch (StreamConstraintsException e) {
+      throw new SyncException(
+          ErrorCode.INVALID_JSON,
+          "JSON exceeds limits (nesting deeper than " + Limits.MAX_JSON_DEPTH + "?)");
+    } catch (JsonProcessingException e) {
+      throw new SyncException(
+          ErrorCode.INVALID_JSON, "malformed JSON: " + clip(e.getOriginalMessage()));
+    }
+    if (node == null || !node.isObject()) {
+      throw new SyncException(ErrorCode.INVALID_JSON, "body must be a JSON object");
+    }
+    return (ObjectNode) node;
+  }
+
+  private WatchlistWrite watchlistWrite(JsonFields f) {
+    WatchlistOperation op = f.requireEnum("operation", WatchlistOperation::fromWire, "add, remove");
+    var tags = f.optionalTags("tags");
+    if (tags != null && op == WatchlistOperation.ADD) {
+      throw SyncException.invalidField("tags are only allowed on remove");
+    }
+    return new WatchlistWrite(
+        op,
+        f.requireId("content_id"),
+        tags,
+        f.optionalId("op_id"),
+        f.optionalTimestamp("timestamp"));
+  }
+
+  private ProgressWrite progressWrite(JsonFields f) {
+    return new ProgressWrite(
+        f.requireId("content_id"),
+        progress(f),
+        f.optionalId("op_id"),
+        f.optionalTimestamp("timestamp"));
+  }
+
+  private PreferenceWrite preferenceWrite(String key, JsonFields f) {
+    return new PreferenceWrite(
+        key, preferenceValue(f), f.optionalId("op_id"), f.optionalTimestamp("timestamp"));
+  }
+
+  private static Progress progress(JsonFields f) {
+    double position = f.requireSeconds("position_seconds");
+    double duration = f.requireSeconds("duration_seconds");
+    PlaybackState state =
+        f.requireEnum("state", PlaybackState::fromWire, "playing, paused, stopped, completed");
+    if (duration > 0 && position > duration) {
+      throw SyncException.invalidField("position_seconds must not exceed duration_seconds");
+    }
+    return new Progress(position, duration, state);
+  }
+
+  private RawJson preferenceValue(JsonFields f) {
+    JsonNode v = f.raw("value");
+    if (v == null) {
+      throw SyncException.invalidField("value is required (any JSON, null included)");
+    }
+    String compact;
+    try {
+      compact = mapper.writeValueAsString(v);
+    } catch (JsonProcessingException e) {
+      throw SyncException.invalidField("value is not serializable JSON");
+    }
+    if (compact.length() > Limits.MAX_PREFERENCE_VALUE_BYTES) {
+      throw SyncException.invalidField(
+          "value exceeds " + Limits.MAX_PREFERENCE_VALUE_BYTES + " bytes");
+    }
+    return new RawJson(compact);
+  }
+
+  private static String boundedText(String s) {
+    if (s != null && s.length() > 256) {
+      throw SyncException.invalidField("reason exceeds 256 characters");
+    }
+    return s;
+  }
+
+  static String clip(String s) {
+    if (s == null) {
+      return "";
+    }
+    return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+  }
+
+  // ---- encoding -------------------------------------------------------------------------------
+
+  /** The wire form of a server message. */
+  public String encode(ServerMessage message) {
+    return write(g -> encoder.write(g, message, states));
+  }
+
+  /**
+   * The REST answer to a write: the op as broadcast, plus {@code op_id} when given and {@code
+   * applied} for progress and preference writes.
+   */
+  public String encodeWriteResult(SyncOp op, String opId, boolean applied) {
+    return write(g -> encoder.writeOp(g, op, opId, op instanceof WatchlistUpdate ? null : applied));
+  }
+
+  /** {@code {"error":{"code","message"}}}. */
+  public String encodeErrorBody(ErrorCode code, String message) {
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeObjectFieldStart("error");
+          g.writeStringField("code", code.wireName());
+          g.writeStringField("message", message);
+          g.writeEndObject();
+          g.writeEndObject();
+        });
+  }
+
+  /** The storage form of a whole state (also the {@code state} of a snapshot message). */
+  public String encodeState(UserState state) {
+    return write(g -> states.write(g, state));
+  }
+
+  /** {@code GET /api/v1/sync/watchlist}. */
+  public String encodeWatchlist(UserState state) {
+    return write(g -> ReadViews.watchlist(g, state));
+  }
+
+  /** {@code GET /api/v1/sync/progress}, optionally one content id. */
+  public String encodeProgress(UserState state, String contentId) {
+    return write(g -> ReadViews.progress(g, state, contentId));
+  }
+
+  /** {@code GET /api/v1/sync/preferences}. */
+  public String encodePreferences(UserState state) {
+    return write(g -> ReadViews.preferences(g, state));
+  }
+
+  /** Writes any JSON through a generator; for small ad-hoc bodies elsewhere in the service. */
+  public String write(GeneratorWork work) {
+    StringWriter out = new StringWriter(160);
+    try (JsonGenerator g = factory.createGenerator(out)) {
+      work.writeTo(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /** Something that writes JSON to a generator. */
+  @FunctionalInterface
+  public interface GeneratorWork {
+    void writeTo(JsonGenerator g) throws IOException;
+  }
+
+  ObjectMapper mapper() {
+    return mapper;
+  }
+
+  /** A handoff request body. */
+  public record HandoffRequest(String targetDeviceId, String contentId) {}
+}
