@@ -1,0 +1,58 @@
+package dev.mediasync.engine.port;
+
+import dev.mediasync.core.HybridTimestamp;
+import io.vertx.core.Future;
+
+/**
+ * The durable per-user op log with snapshots. Adapters: embedded SQLite (default), PostgreSQL, and
+ * an in-memory one for tests.
+ *
+ * <p>Every adapter MUST:
+ *
+ * <ol>
+ *   <li><b>Durability before completion.</b> The future of {@link #append} succeeds only once the
+ *       op is durable (it survives a process crash right after). A failed future means the op may
+ *       or may not be stored; the caller treats it as not acknowledged.
+ *   <li><b>Order per user.</b> The futures of one user's appends complete in the order {@link
+ *       #append} was called, and a later {@link #load}/{@link #since} sees them in timestamp order.
+ *   <li><b>Idempotent replay.</b> Appending an op whose (user, timestamp) is already stored changes
+ *       nothing and succeeds. A second op with the same (user, opId) is refused with {@link
+ *       DuplicateOpIdException} (the engine checks first; this is the backstop across nodes).
+ *   <li><b>Never block the caller.</b> Methods return at once; blocking I/O runs on threads the
+ *       adapter owns (a writer thread, a worker pool) or on a non-blocking client. Futures may
+ *       complete on any thread.
+ *   <li><b>Group commit.</b> Appends that arrive while a commit is in flight are written together
+ *       in the next commit, so durability does not serialize throughput.
+ *   <li><b>Failure is visible.</b> When the backing store is unreachable, futures fail (with {@link
+ *       StoreUnavailableException}) instead of hanging past a bounded timeout, and the store
+ *       recovers by itself when the backend returns; {@link #ping} reports it.
+ * </ol>
+ */
+public interface OpStore {
+
+  /** Appends one op durably. See rules 1, 2, 3 and 5. */
+  Future<Void> append(LoggedOp op);
+
+  /** The latest snapshot and every op after it, in timestamp order. Empty log for a new user. */
+  Future<UserLog> load(String userId);
+
+  /**
+   * Ops of {@code userId} with timestamp &gt; {@code since}, ascending, at most {@code limit}; or
+   * {@link CatchUp#mustSnapshot()} when the log was compacted past {@code since} or more than
+   * {@code limit} ops match.
+   */
+  Future<CatchUp> since(String userId, HybridTimestamp since, int limit);
+
+  /**
+   * Stores {@code snapshot} and deletes the user's ops at or before {@code snapshot.through()},
+   * except the newest {@code keepOps} of them (kept for catch-up and idempotency). Afterwards
+   * {@link #since} with a timestamp before the oldest kept op answers {@code truncated}.
+   */
+  Future<Void> compact(StoredSnapshot snapshot, int keepOps);
+
+  /** Succeeds if the backend is reachable now; for readiness probes. */
+  Future<Void> ping();
+
+  /** Finishes in-flight appends, then releases resources. */
+  Future<Void> close();
+}
