@@ -1,0 +1,85 @@
+package dev.mediasync.engine;
+
+import dev.mediasync.core.HybridClock;
+import dev.mediasync.core.PhysicalClock;
+import dev.mediasync.engine.port.Broker;
+import dev.mediasync.engine.port.OpStore;
+import dev.mediasync.engine.port.PresenceStore;
+import dev.mediasync.protocol.JsonCodec;
+
+/**
+ * The engine's use cases wired to a set of ports. The composition root builds one per node and
+ * hands it to the transport; nothing in here names a concrete adapter.
+ */
+public final class SyncEngine {
+  private final OpStore store;
+  private final Broker broker;
+  private final PresenceStore presenceStore;
+  private final JsonCodec codec;
+  private final PhysicalClock clock;
+  private final EngineOptions options;
+  private final SyncService sync;
+  private final SessionHub hub;
+  private final PresenceService presence;
+  private final HandoffService handoff;
+
+  public SyncEngine(
+      OpStore store,
+      Broker broker,
+      PresenceStore presenceStore,
+      PhysicalClock clock,
+      EngineOptions options,
+      SyncListener listener) {
+    this.store = store;
+    this.broker = broker;
+    this.presenceStore = presenceStore;
+    this.clock = clock;
+    this.options = options;
+    this.codec = new JsonCodec();
+    HybridClock hlc = new HybridClock(clock, options.maxClockSkewMillis());
+    this.sync = new SyncService(store, broker, hlc, codec, options, listener);
+    this.hub = new SessionHub(broker, store, sync, codec, clock, options, listener);
+    this.presence = new PresenceService(presenceStore, broker, codec, clock, listener);
+    this.handoff = new HandoffService(presence, sync, broker, codec, listener);
+  }
+
+  public SyncService sync() {
+    return sync;
+  }
+
+  public SessionHub hub() {
+    return hub;
+  }
+
+  public PresenceService presence() {
+    return presence;
+  }
+
+  public HandoffService handoff() {
+    return handoff;
+  }
+
+  public JsonCodec codec() {
+    return codec;
+  }
+
+  public PhysicalClock clock() {
+    return clock;
+  }
+
+  public EngineOptions options() {
+    return options;
+  }
+
+  public OpStore store() {
+    return store;
+  }
+
+  public Broker broker() {
+    return broker;
+  }
+
+  public PresenceStore presenceStore() {
+    return presenceStore;
+  }
+}
