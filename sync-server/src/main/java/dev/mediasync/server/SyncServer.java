@@ -1,0 +1,131 @@
+package dev.mediasync.server;
+
+import dev.mediasync.engine.SyncEngine;
+import dev.mediasync.protocol.ErrorCode;
+import dev.mediasync.protocol.Limits;
+import dev.mediasync.server.auth.JwtVerifier;
+import dev.mediasync.server.http.ApiRoutes;
+import dev.mediasync.server.http.DeviceRoutes;
+import dev.mediasync.server.http.ErrorResponses;
+import dev.mediasync.server.http.HealthRoutes;
+import dev.mediasync.server.http.InFlight;
+import dev.mediasync.server.http.RequestAuth;
+import dev.mediasync.server.http.Responder;
+import dev.mediasync.server.http.SyncRoutes;
+import dev.mediasync.server.ws.WebSocketEndpoint;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP + WebSocket transport of one node: routes, timers (heartbeat pings, idle sweep) and the
+ * graceful stop. It holds no sync state; everything goes to the {@link SyncEngine}.
+ */
+public final class SyncServer {
+  private static final Logger log = LoggerFactory.getLogger(SyncServer.class);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Vertx vertx;
+  private final SyncEngine engine;
+  private final ServerOptions options;
+  private final ErrorResponses errors;
+  private final InFlight inFlight = new InFlight();
+  private final WebSocketEndpoint webSockets;
+  private final Router router;
+  private volatile boolean draining;
+  private HttpServer http;
+  private long heartbeatTimer = -1;
+  private long sweepTimer = -1;
+
+  public SyncServer(Vertx vertx, SyncEngine engine, JwtVerifier verifier, ServerOptions options) {
+    this.vertx = vertx;
+    this.engine = engine;
+    this.options = options;
+    this.errors = new ErrorResponses(engine.codec());
+    RequestAuth auth = new RequestAuth(verifier);
+    Responder responder = new Responder(errors);
+    this.webSockets = new WebSocketEndpoint(engine, auth, errors, options.outboundLimitBytes());
+    this.router = Router.router(vertx);
+    ApiRoutes api = new ApiRoutes(auth, errors);
+    router
+        .route()
+        .handler(
+            ctx -> {
+              if (draining && !ctx.request().path().startsWith("/health")) {
+                errors.send(ctx, ErrorCode.UNAVAILABLE, "server is shutting down");
+              } else {
+                ctx.next();
+              }
+            });
+    new HealthRoutes(engine, responder).mount(router);
+    webSockets.mount(router);
+    api.mountGuards(router);
+    new SyncRoutes(engine, responder, inFlight, options.defaultRestDeviceId()).mount(router);
+    new DeviceRoutes(engine, responder).mount(router);
+    api.mountFailureHandling(router);
+  }
+
+  /** The router, so the composition root can add routes (metrics, static files) before start. */
+  public Router router() {
+    return router;
+  }
+
+  /** Binds and starts the timers; completes with the bound port. */
+  public Future<Integer> start() {
+    HttpServerOptions httpOptions =
+        new HttpServerOptions()
+            .setHost(options.host())
+            .setPort(options.port())
+            .setTcpNoDelay(true)
+            .setMaxWebSocketFrameSize(Limits.MAX_MESSAGE_BYTES)
+            .setMaxWebSocketMessageSize(Limits.MAX_MESSAGE_BYTES)
+            .setRegisterWebSocketWriteHandlers(false)
+            .setIdleTimeout(0);
+    return vertx
+        .createHttpServer(httpOptions)
+        .requestHandler(router)
+        .listen()
+        .map(
+            server -> {
+              this.http = server;
+              heartbeatTimer =
+                  vertx.setPeriodic(
+                      engine.options().heartbeat().toMillis(), id -> webSockets.heartbeat());
+              sweepTimer =
+                  vertx.setPeriodic(
+                      options.sweepInterval().toMillis(), id -> engine.hub().sweepIdle());
+              return server.actualPort();
+            });
+  }
+
+  /**
+   * Graceful stop: refuse new requests, close sockets with 1001, wait for accepted writes to become
+   * durable and be answered (bounded), then close the listener.
+   */
+  public Future<Void> stop() {
+    draining = true;
+    vertx.cancelTimer(heartbeatTimer);
+    vertx.cancelTimer(sweepTimer);
+    webSockets.closeAll();
+    Future<Void> drained = Future.any(inFlight.whenDrained(), timeout(DRAIN_TIMEOUT)).mapEmpty();
+    return drained
+        .andThen(
+            r -> {
+              if (inFlight.count() > 0) {
+                log.warn("{} writes still in flight after {}", inFlight.count(), DRAIN_TIMEOUT);
+              }
+            })
+        .compose(v -> http == null ? Future.succeededFuture() : http.close());
+  }
+
+  private Future<Void> timeout(Duration d) {
+    io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+    vertx.setTimer(d.toMillis(), id -> p.tryComplete());
+    return p.future();
+  }
+}

@@ -1,0 +1,138 @@
+package dev.mediasync.server.ws;
+
+import dev.mediasync.core.HybridTimestamp;
+import dev.mediasync.core.InvalidTimestampException;
+import dev.mediasync.engine.LiveSession;
+import dev.mediasync.engine.SyncEngine;
+import dev.mediasync.engine.port.DeviceInfo;
+import dev.mediasync.protocol.CloseCode;
+import dev.mediasync.protocol.Limits;
+import dev.mediasync.protocol.SyncException;
+import dev.mediasync.server.http.ErrorResponses;
+import dev.mediasync.server.http.RequestAuth;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code GET /ws}: authenticates the upgrade request (token in the header or {@code ?token=}),
+ * validates its parameters, then upgrades and starts a {@link WsSession}. Anything wrong is
+ * answered over HTTP with the contract's JSON error before the upgrade.
+ */
+public final class WebSocketEndpoint {
+  static final int MAX_NAME_LENGTH = 128;
+  static final int MAX_CAPABILITIES = 32;
+
+  private final SyncEngine engine;
+  private final RequestAuth auth;
+  private final ErrorResponses errors;
+  private final long outboundLimit;
+
+  public WebSocketEndpoint(
+      SyncEngine engine, RequestAuth auth, ErrorResponses errors, long outboundLimit) {
+    this.engine = engine;
+    this.auth = auth;
+    this.errors = errors;
+    this.outboundLimit = outboundLimit;
+  }
+
+  public void mount(Router router) {
+    router.get("/ws").handler(this::upgrade);
+  }
+
+  /** Pings every open socket; called once per heartbeat interval. */
+  public void heartbeat() {
+    for (LiveSession s : engine.hub().sessions()) {
+      if (s.channel() instanceof WsSession ws) {
+        ws.ping();
+      }
+    }
+  }
+
+  /** Closes every socket with 1001 (server going away). */
+  public void closeAll() {
+    for (LiveSession s : engine.hub().sessions()) {
+      s.channel().close(CloseCode.GOING_AWAY);
+    }
+  }
+
+  private void upgrade(RoutingContext ctx) {
+    RequestAuth.Caller caller;
+    DeviceInfo info;
+    HybridTimestamp since;
+    try {
+      caller = auth.authenticate(ctx.request(), true);
+      if (caller.deviceId() == null) {
+        throw SyncException.invalidField("device_id is required (token claim or query parameter)");
+      }
+      info = deviceInfo(ctx, caller.deviceId());
+      since = since(ctx.request().getParam("since"));
+    } catch (RuntimeException e) {
+      errors.send(ctx, e);
+      return;
+    }
+    ctx.request()
+        .toWebSocket()
+        .onSuccess(
+            ws -> {
+              WsSession session =
+                  new WsSession(
+                      ws,
+                      engine,
+                      caller.userId(),
+                      caller.deviceId(),
+                      UUID.randomUUID().toString(),
+                      outboundLimit);
+              session.start(info, since);
+            })
+        .onFailure(e -> errors.send(ctx, e));
+  }
+
+  private static HybridTimestamp since(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return HybridTimestamp.parse(text);
+    } catch (InvalidTimestampException e) {
+      throw SyncException.invalidField("since: " + e.getMessage());
+    }
+  }
+
+  private static DeviceInfo deviceInfo(RoutingContext ctx, String deviceId) {
+    String name = ctx.request().getParam("name");
+    if (name != null
+        && (name.isEmpty() || name.length() > MAX_NAME_LENGTH || hasControlChars(name))) {
+      throw SyncException.invalidField("name must be 1-128 printable characters");
+    }
+    String type = ctx.request().getParam("type");
+    if (type != null && !Limits.isValidId(type)) {
+      throw SyncException.invalidField("type must be 1-128 characters of [A-Za-z0-9._:@-]");
+    }
+    List<String> capabilities = new ArrayList<>();
+    String caps = ctx.request().getParam("capabilities");
+    if (caps != null && !caps.isEmpty()) {
+      for (String c : caps.split(",", -1)) {
+        if (!Limits.isValidId(c)) {
+          throw SyncException.invalidField("capabilities must be a comma-separated list of ids");
+        }
+        capabilities.add(c);
+      }
+      if (capabilities.size() > MAX_CAPABILITIES) {
+        throw SyncException.invalidField("at most " + MAX_CAPABILITIES + " capabilities");
+      }
+    }
+    return new DeviceInfo(deviceId, name, type, capabilities);
+  }
+
+  private static boolean hasControlChars(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
