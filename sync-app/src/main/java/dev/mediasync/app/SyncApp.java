@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /**
  * The composition root: picks the adapters the configuration asks for, builds the engine and the
@@ -36,9 +37,17 @@ public final class SyncApp {
   }
 
   /** Everything {@link #start} needs besides the configuration; tests swap the clock. */
-  public record Wiring(PhysicalClock clock, Clock jwtClock, Duration sweepInterval) {
+  public record Wiring(
+      PhysicalClock clock,
+      Clock jwtClock,
+      Duration sweepInterval,
+      UnaryOperator<EngineOptions> tuning) {
     public static Wiring production() {
-      return new Wiring(PhysicalClock.system(), Clock.systemUTC(), Duration.ofSeconds(1));
+      return new Wiring(
+          PhysicalClock.system(),
+          Clock.systemUTC(),
+          Duration.ofSeconds(1),
+          UnaryOperator.identity());
     }
   }
 
@@ -58,6 +67,7 @@ public final class SyncApp {
             .withHeartbeat(config.heartbeat())
             .withPresenceTimeout(config.presenceTimeout())
             .withMaxClockSkewMillis(config.maxClockSkewMillis());
+    options = wiring.tuning().apply(options);
     SyncEngine engine =
         new SyncEngine(store, broker, presence, wiring.clock(), options, SyncListener.NONE);
     ServerOptions serverOptions =
