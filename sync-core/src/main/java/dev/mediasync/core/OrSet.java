@@ -153,7 +153,12 @@ public final class OrSet<E extends Comparable<E>> {
     NavigableMap<Tag, HybridTimestamp> nextTombs = null;
     for (Tag tag : observed) {
       HybridTimestamp prior = tombstones.get(tag);
-      if ((prior == null && !isCompactedAway(tag)) || (prior != null && removedAt.isAfter(prior))) {
+      // Whether to remember the tag depends on the remove, not on the tag: a remove at or before
+      // the watermark is a late duplicate of one every replica already applied and forgot, but a
+      // newer remove of an old tag must leave the same tombstone whether it arrives before or
+      // after this replica compacted, or replicas with the same ops end in different states.
+      if ((prior == null && !isAtOrBeforeWatermark(removedAt))
+          || (prior != null && removedAt.isAfter(prior))) {
         if (nextTombs == null) {
           nextTombs = new TreeMap<>(tombstones);
         }
@@ -248,7 +253,11 @@ public final class OrSet<E extends Comparable<E>> {
   }
 
   private boolean isCompactedAway(Tag tag) {
-    return watermark != null && !tag.timestamp().isAfter(watermark);
+    return isAtOrBeforeWatermark(tag.timestamp());
+  }
+
+  private boolean isAtOrBeforeWatermark(HybridTimestamp ts) {
+    return watermark != null && !ts.isAfter(watermark);
   }
 
   private static HybridTimestamp maxNullable(HybridTimestamp a, HybridTimestamp b) {
