@@ -145,7 +145,8 @@ public final class OrSet<E extends Comparable<E>> {
 
   /**
    * Applies a remove of the given tags of {@code element}, made at {@code removedAt}. Tags not
-   * (yet) seen are remembered, so their add is dead when it arrives. Idempotent.
+   * (yet) seen are remembered, so their add is dead when it arrives. A remove at or before the
+   * watermark is a late duplicate and changes nothing. Idempotent.
    */
   public OrSet<E> remove(E element, Set<Tag> observed, HybridTimestamp removedAt) {
     Objects.requireNonNull(element, "element");

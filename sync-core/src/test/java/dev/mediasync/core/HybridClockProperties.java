@@ -45,7 +45,7 @@ class HybridClockProperties {
   }
 
   @Property
-  void now_andObserve_anyInterleavingWithClockMoves_strictlyIncreasing(
+  void nowAndObserve_anyInterleavingWithClockMoves_strictlyIncreasing(
       @ForAll("steps") List<Step> steps) {
     FakeClock wall = new FakeClock(T0);
     HybridClock clock = new HybridClock(wall, MAX_SKEW);
