@@ -145,7 +145,8 @@ public final class OrSet<E extends Comparable<E>> {
 
   /**
    * Applies a remove of the given tags of {@code element}, made at {@code removedAt}. Tags not
-   * (yet) seen are remembered, so their add is dead when it arrives. Idempotent.
+   * (yet) seen are remembered, so their add is dead when it arrives. A remove at or before the
+   * watermark is a late duplicate and changes nothing. Idempotent.
    */
   public OrSet<E> remove(E element, Set<Tag> observed, HybridTimestamp removedAt) {
     Objects.requireNonNull(element, "element");
@@ -153,7 +154,12 @@ public final class OrSet<E extends Comparable<E>> {
     NavigableMap<Tag, HybridTimestamp> nextTombs = null;
     for (Tag tag : observed) {
       HybridTimestamp prior = tombstones.get(tag);
-      if ((prior == null && !isCompactedAway(tag)) || (prior != null && removedAt.isAfter(prior))) {
+      // Whether to remember the tag depends on the remove, not on the tag: a remove at or before
+      // the watermark is a late duplicate of one every replica already applied and forgot, but a
+      // newer remove of an old tag must leave the same tombstone whether it arrives before or
+      // after this replica compacted, or replicas with the same ops end in different states.
+      if ((prior == null && !isAtOrBeforeWatermark(removedAt))
+          || (prior != null && removedAt.isAfter(prior))) {
         if (nextTombs == null) {
           nextTombs = new TreeMap<>(tombstones);
         }
@@ -248,7 +254,11 @@ public final class OrSet<E extends Comparable<E>> {
   }
 
   private boolean isCompactedAway(Tag tag) {
-    return watermark != null && !tag.timestamp().isAfter(watermark);
+    return isAtOrBeforeWatermark(tag.timestamp());
+  }
+
+  private boolean isAtOrBeforeWatermark(HybridTimestamp ts) {
+    return watermark != null && !ts.isAfter(watermark);
   }
 
   private static HybridTimestamp maxNullable(HybridTimestamp a, HybridTimestamp b) {
