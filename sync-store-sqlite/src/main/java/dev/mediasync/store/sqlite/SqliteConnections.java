@@ -1,0 +1,75 @@
+package dev.mediasync.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Opens connections with the store's pragmas. Connections stay in auto-commit mode: callers write
+ * {@code BEGIN}/{@code COMMIT} themselves, so no connection holds a lock between transactions.
+ */
+final class SqliteConnections {
+
+  private SqliteConnections() {}
+
+  /** The single writing connection: WAL, the configured synchronous mode, busy timeout. */
+  static Connection openWriter(SqliteOptions options) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(
+        options.synchronous() == SqliteOptions.Synchronous.FULL
+            ? SQLiteConfig.SynchronousMode.FULL
+            : SQLiteConfig.SynchronousMode.NORMAL);
+    config.setBusyTimeout((int) options.busyTimeout().toMillis());
+    Connection conn = config.createConnection(options.jdbcUrl());
+    try {
+      String mode = pragma(conn, "journal_mode");
+      if (!"wal".equals(mode.toLowerCase(Locale.ROOT))) {
+        throw new SQLException("could not switch to WAL journal mode, got: " + mode);
+      }
+      return conn;
+    } catch (SQLException e) {
+      conn.close();
+      throw e;
+    }
+  }
+
+  /** A reading connection: refuses writes, waits on locks up to the busy timeout. */
+  static Connection openReader(SqliteOptions options) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout((int) options.busyTimeout().toMillis());
+    Connection conn = config.createConnection(options.jdbcUrl());
+    try (Statement st = conn.createStatement()) {
+      st.execute("PRAGMA query_only = 1");
+      return conn;
+    } catch (SQLException e) {
+      conn.close();
+      throw e;
+    }
+  }
+
+  /** The value of a pragma as text, e.g. {@code journal_mode} → {@code wal}. */
+  static String pragma(Connection conn, String name) throws SQLException {
+    if (!name.matches("[a-z_]+")) {
+      throw new IllegalArgumentException("not a pragma name: " + name);
+    }
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA " + name)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception ignored) {
+      // Closing after a failure: the original error is what matters.
+    }
+  }
+}

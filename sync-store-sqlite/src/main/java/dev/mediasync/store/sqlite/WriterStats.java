@@ -1,0 +1,16 @@
+package dev.mediasync.store.sqlite;
+
+/**
+ * Counters of the writer since the store opened.
+ *
+ * @param commits append transactions committed
+ * @param appends appends answered by those commits (stored, replayed or refused as duplicates)
+ * @param failedBatches append transactions that failed and were rolled back
+ */
+public record WriterStats(long commits, long appends, long failedBatches) {
+
+  /** Appends per committed transaction; 0 before the first commit. */
+  public double averageBatch() {
+    return commits == 0 ? 0 : (double) appends / commits;
+  }
+}
