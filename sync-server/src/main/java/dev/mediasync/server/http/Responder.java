@@ -2,7 +2,10 @@ package dev.mediasync.server.http;
 
 import dev.mediasync.protocol.ErrorCode;
 import dev.mediasync.protocol.SyncException;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Function;
 
@@ -21,21 +24,32 @@ public final class Responder {
   /** Answers {@code status} with {@code json} when {@code future} succeeds, else the error. */
   public <T> void answer(
       RoutingContext ctx, int status, Future<T> future, Function<T, String> json) {
+    // Futures may complete on a store thread; answer on the request's own event loop.
+    Context context = Vertx.currentContext();
     future.onComplete(
         r -> {
-          if (r.failed()) {
-            errors.send(ctx, r.cause());
-            return;
+          if (context != null && Vertx.currentContext() != context) {
+            context.runOnContext(v -> complete(ctx, status, r, json));
+          } else {
+            complete(ctx, status, r, json);
           }
-          String body;
-          try {
-            body = json.apply(r.result());
-          } catch (RuntimeException e) {
-            errors.send(ctx, e);
-            return;
-          }
-          ok(ctx, status, body);
         });
+  }
+
+  private <T> void complete(
+      RoutingContext ctx, int status, AsyncResult<T> r, Function<T, String> json) {
+    if (r.failed()) {
+      errors.send(ctx, r.cause());
+      return;
+    }
+    String body;
+    try {
+      body = json.apply(r.result());
+    } catch (RuntimeException e) {
+      errors.send(ctx, e);
+      return;
+    }
+    ok(ctx, status, body);
   }
 
   public void ok(RoutingContext ctx, int status, String json) {
