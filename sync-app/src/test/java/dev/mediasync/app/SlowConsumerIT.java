@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** A device that stops reading is cut off at its outbound bound; nobody else notices. */
 class SlowConsumerIT {
+  private static final int WINDOW = 10;
   private static final String BIG_VALUE = "\"" + "x".repeat(15_000) + "\"";
 
   @Test
@@ -23,7 +24,10 @@ class SlowConsumerIT {
       String since =
           server
               .http()
-              .put("/api/v1/sync/preferences/start", server.token("s-slow", "phone"), "{\"value\":1}")
+              .put(
+                  "/api/v1/sync/preferences/start",
+                  server.token("s-slow", "phone"),
+                  "{\"value\":1}")
               .json()
               .path("timestamp")
               .asText();
@@ -33,15 +37,27 @@ class SlowConsumerIT {
       stalled.connect(new InetSocketAddress("127.0.0.1", server.port()));
       handshake(stalled, server.token("s-slow", "stalled"));
       tv.expectType("device_online");
-
-      String writer = server.token("s-slow", "phone");
       int writes = 400; // 400 x 15 KB = 6 MB: past kernel buffers and the 1 MiB bound
-      boolean offlineSeen = false;
-      for (int i = 0; i < writes; i++) {
-        Http.Resp r =
-            server.http().put("/api/v1/sync/preferences/k" + i, writer, "{\"value\":" + BIG_VALUE + "}");
-        assertThat(r.status()).isEqualTo(200);
+      // Pipelined over a socket in windows of 10 acked writes: fast (group commit batches each
+      // window), yet a device that reads keeps up, while the stalled one falls behind.
+      try (WsClient phone = server.connect("s-slow", "phone")) {
+        for (int i = 0; i < writes; i += WINDOW) {
+          for (int k = i; k < i + WINDOW; k++) {
+            phone.send(
+                "{\"type\":\"preference_update\",\"key\":\"k"
+                    + k
+                    + "\",\"value\":"
+                    + BIG_VALUE
+                    + "}");
+          }
+          for (int acks = 0; acks < WINDOW; ) {
+            if (phone.next().path("type").asText().equals("ack")) {
+              acks++;
+            }
+          }
+        }
       }
+      boolean offlineSeen = false;
       int updates = 0;
       while (updates < writes) {
         JsonNode m = tv.next();
@@ -49,8 +65,9 @@ class SlowConsumerIT {
         if (type.equals("preference_update")) {
           updates++;
         } else if (type.equals("device_offline")) {
-          assertThat(m.path("device_id").asText()).isEqualTo("stalled");
-          offlineSeen = true;
+          if (m.path("device_id").asText().equals("stalled")) {
+            offlineSeen = true;
+          }
         }
       }
       if (!offlineSeen) {

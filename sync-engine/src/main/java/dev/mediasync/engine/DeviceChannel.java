@@ -1,6 +1,7 @@
 package dev.mediasync.engine;
 
 import dev.mediasync.protocol.CloseCode;
+import io.vertx.core.Future;
 
 /**
  * The engine's view of one device connection (a WebSocket in the server). Implementations must
@@ -15,8 +16,17 @@ public interface DeviceChannel {
   /** Unique per connection on this node. */
   String connectionId();
 
-  /** Queues one text frame. Never blocks. */
+  /**
+   * Queues one live text frame. Never blocks. Past the channel's outbound bound the device is a
+   * slow consumer and the channel closes itself.
+   */
   void send(String json);
+
+  /**
+   * Queues one catch-up frame with backpressure instead of the slow-consumer bound: the future
+   * completes when the channel can take more, so a reconnecting device is fed as fast as it reads.
+   */
+  Future<Void> sendPaced(String json);
 
   /** Closes the connection with {@code code}; the transport then reports the close to the hub. */
   void close(CloseCode code);

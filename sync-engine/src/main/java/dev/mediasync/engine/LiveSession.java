@@ -2,6 +2,8 @@ package dev.mediasync.engine;
 
 import dev.mediasync.core.HybridTimestamp;
 import dev.mediasync.engine.port.Envelope;
+import dev.mediasync.protocol.CloseCode;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,8 +19,12 @@ import java.util.List;
 public final class LiveSession {
   private final DeviceChannel channel;
 
+  /** Live traffic held while a catch-up is sent; past this the device is a slow consumer. */
+  static final int MAX_BUFFERED_BYTES = 1024 * 1024;
+
   // Guarded by this.
   private List<Envelope> buffer = new ArrayList<>();
+  private long bufferedBytes;
   private HybridTimestamp caughtUpTo;
 
   private volatile long lastActivityMillis;
@@ -39,16 +45,21 @@ public final class LiveSession {
     }
     if (buffer != null) {
       buffer.add(envelope);
+      bufferedBytes += envelope.json().length();
+      if (bufferedBytes > MAX_BUFFERED_BYTES) {
+        // Live traffic outpaces this device's catch-up: same policy as any slow consumer.
+        channel.close(CloseCode.SLOW_CONSUMER);
+      }
     } else {
       channel.send(envelope.json());
     }
     return true;
   }
 
-  /** Sends an op during catch-up, before live traffic. */
-  synchronized void sendCatchUp(String json, HybridTimestamp ts) {
-    channel.send(json);
+  /** Sends an op during catch-up, before live traffic; completes when the socket takes more. */
+  synchronized Future<Void> sendCatchUp(String json, HybridTimestamp ts) {
     caughtUpTo = caughtUpTo == null ? ts : HybridTimestamp.max(caughtUpTo, ts);
+    return channel.sendPaced(json);
   }
 
   /** Ends buffering: sends what arrived meanwhile, minus ops the catch-up covered. */

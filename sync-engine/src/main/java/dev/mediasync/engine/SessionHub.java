@@ -158,10 +158,20 @@ public final class SessionHub {
   }
 
   private Future<Void> sendOps(LiveSession session, CatchUp result) {
-    for (LoggedOp op : result.ops()) {
-      session.sendCatchUp(op.payload(), op.timestamp());
-    }
     listener.catchUpServed(false, result.ops().size());
+    return sendFrom(session, result.ops(), 0);
+  }
+
+  /** Sends ops in order, pausing whenever the socket's queue is full until it drains. */
+  private Future<Void> sendFrom(LiveSession session, List<LoggedOp> ops, int from) {
+    for (int i = from; i < ops.size(); i++) {
+      LoggedOp op = ops.get(i);
+      Future<Void> sent = session.sendCatchUp(op.payload(), op.timestamp());
+      if (!sent.isComplete()) {
+        int next = i + 1;
+        return sent.compose(v -> sendFrom(session, ops, next));
+      }
+    }
     return Future.succeededFuture();
   }
 

@@ -30,6 +30,9 @@ public final class SyncServer {
   private static final Logger log = LoggerFactory.getLogger(SyncServer.class);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
+  /** After sending a close frame, how long a silent peer has to answer before TCP is closed. */
+  private static final int CLOSING_HANDSHAKE_SECONDS = 5;
+
   private final Vertx vertx;
   private final SyncEngine engine;
   private final ServerOptions options;
@@ -85,6 +88,7 @@ public final class SyncServer {
             .setMaxWebSocketFrameSize(Limits.MAX_MESSAGE_BYTES)
             .setMaxWebSocketMessageSize(Limits.MAX_MESSAGE_BYTES)
             .setRegisterWebSocketWriteHandlers(false)
+            .setWebSocketClosingTimeout(CLOSING_HANDSHAKE_SECONDS)
             .setIdleTimeout(0);
     return vertx
         .createHttpServer(httpOptions)

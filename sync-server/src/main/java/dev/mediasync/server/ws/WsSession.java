@@ -14,10 +14,13 @@ import dev.mediasync.protocol.ErrorCode;
 import dev.mediasync.protocol.ServerMessage;
 import dev.mediasync.protocol.SyncException;
 import dev.mediasync.server.http.ErrorResponses;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * One device's WebSocket: reads frames and hands them to the engine, writes what the engine sends.
  *
  * <p>Outbound: {@link #send} may be called from any thread (event loops, the store's writer
- * thread); Vert.x orders writes per calling thread. Unsent bytes are counted, and a socket whose
- * backlog passes the bound is closed as a slow consumer (it catches up with {@code since=} on
- * reconnect), so one stalled device never grows the server's memory or slows the others.
+ * thread); Vert.x orders writes per calling thread. A socket whose unsent backlog (Netty's outbound
+ * buffer, beyond what the kernel accepted) passes the bound is closed as a slow consumer (it
+ * catches up with {@code since=} on reconnect), so one stalled device never grows the server's
+ * memory or slows the others.
  *
  * <p>Inbound runs on the socket's event loop. A bad frame gets an {@code error} message; the socket
  * stays open.
@@ -43,7 +47,9 @@ public final class WsSession implements DeviceChannel {
   private final String connectionId;
   private final long outboundLimit;
   private final AtomicLong pendingBytes = new AtomicLong();
+  private final AtomicReference<Promise<Void>> drainWaiter = new AtomicReference<>();
   private final AtomicBoolean closing = new AtomicBoolean();
+  private final AtomicBoolean released = new AtomicBoolean();
   private volatile LiveSession live;
   private volatile long lastPresenceTouch;
 
@@ -120,19 +126,62 @@ public final class WsSession implements DeviceChannel {
     if (closing.get()) {
       return;
     }
-    int size = json.length();
-    if (pendingBytes.addAndGet(size) > outboundLimit) {
-      log.info("closing slow consumer {} ({} bytes unsent)", connectionId, pendingBytes.get());
+    if (pendingBytes.get() + json.length() > outboundLimit) {
+      log.info(
+          "closing slow consumer {} of {}/{} ({} bytes unsent)",
+          connectionId,
+          userId,
+          deviceId,
+          pendingBytes.get());
       close(CloseCode.SLOW_CONSUMER);
       return;
     }
-    ws.writeTextMessage(json).onComplete(r -> pendingBytes.addAndGet(-size));
+    write(json);
+  }
+
+  @Override
+  public Future<Void> sendPaced(String json) {
+    if (closing.get()) {
+      return Future.failedFuture("socket closed");
+    }
+    write(json);
+    if (pendingBytes.get() <= outboundLimit / 2) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> drained = Promise.promise();
+    drainWaiter.set(drained);
+    if (pendingBytes.get() <= outboundLimit / 2) { // drained before the waiter was set
+      drained.tryComplete();
+    }
+    return drained.future();
+  }
+
+  /**
+   * Writes and counts the bytes until Vert.x reports them written to the socket; what the kernel
+   * would not take stays counted, which is how a device that stopped reading shows up.
+   */
+  private void write(String json) {
+    int size = json.length();
+    pendingBytes.addAndGet(size);
+    ws.writeTextMessage(json)
+        .onComplete(
+            r -> {
+              if (pendingBytes.addAndGet(-size) <= outboundLimit / 2) {
+                Promise<Void> waiter = drainWaiter.getAndSet(null);
+                if (waiter != null) {
+                  waiter.tryComplete();
+                }
+              }
+            });
   }
 
   @Override
   public void close(CloseCode code) {
     if (closing.compareAndSet(false, true)) {
       ws.close(code.code(), code.reason());
+      // A peer that does not read never answers the close handshake; the device is gone for us
+      // now, not when the handshake times out.
+      release(code == CloseCode.PRESENCE_TIMEOUT ? "timeout" : "disconnected");
     }
   }
 
@@ -196,14 +245,18 @@ public final class WsSession implements DeviceChannel {
 
   private void onClosed() {
     closing.set(true);
+    release("disconnected");
+  }
+
+  /** Leaves the hub and reports the disconnect, once per connection. */
+  private void release(String reason) {
+    if (!released.compareAndSet(false, true)) {
+      return;
+    }
     LiveSession s = live;
     if (s != null) {
       engine.hub().close(s);
     }
-    String reason =
-        ws.closeStatusCode() != null && ws.closeStatusCode() == CloseCode.PRESENCE_TIMEOUT.code()
-            ? "timeout"
-            : "disconnected";
     engine
         .presence()
         .disconnected(this, reason)
