@@ -3,6 +3,7 @@ package dev.mediasync.client;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -26,16 +27,21 @@ final class Callbacks {
     listeners.remove(l);
   }
 
+  /** Queues one event; after the client closed its own executor, events are dropped. */
   void emit(Consumer<SyncListener> event) {
-    executor.execute(
-        () -> {
-          for (SyncListener l : listeners) {
-            try {
-              event.accept(l);
-            } catch (RuntimeException e) {
-              // A faulty listener must not break delivery to the others or the client itself.
+    try {
+      executor.execute(
+          () -> {
+            for (SyncListener l : listeners) {
+              try {
+                event.accept(l);
+              } catch (RuntimeException e) {
+                // A faulty listener must not break delivery to the others or the client itself.
+              }
             }
-          }
-        });
+          });
+    } catch (RejectedExecutionException e) {
+      // The client is closed: nobody is listening any more.
+    }
   }
 }
