@@ -40,6 +40,7 @@ public final class JsonCodec {
   private final JsonFactory factory;
   private final ServerMessageEncoder encoder;
   private final StateCodec states;
+  private final ServerMessageDecoder serverDecoder;
 
   public JsonCodec() {
     JsonFactory f =
@@ -57,6 +58,7 @@ public final class JsonCodec {
     this.factory = f;
     this.encoder = new ServerMessageEncoder();
     this.states = new StateCodec(this);
+    this.serverDecoder = new ServerMessageDecoder(this);
   }
 
   // ---- decoding -------------------------------------------------------------------------------
@@ -116,7 +118,31 @@ public final class JsonCodec {
    */
   public SyncOp decodeOp(String json) {
     JsonFields f = new JsonFields(parseObject(json));
-    String type = f.requireString("type");
+    return op(f, f.requireString("type"));
+  }
+
+  /**
+   * Parses any message the server sends, validated like client input: the SDK's half of the codec.
+   * {@code encode(decodeServerMessage(x))} gives back {@code x} for every message this codec writes
+   * (the golden vectors in the test resources hold one of each).
+   *
+   * @throws SyncException {@code unknown_type} for a type this version does not know (a newer
+   *     server), {@code invalid_json} or {@code invalid_field} for a malformed message
+   */
+  public ServerMessage decodeServerMessage(String text) {
+    ObjectNode node = parseObject(text);
+    return serverDecoder.decode(node, new JsonFields(node));
+  }
+
+  /**
+   * The wire form of a device's message, as {@link #decodeClientFrame} reads it: {@code
+   * decodeClientFrame(encodeClientMessage(m))} equals {@code m}.
+   */
+  public String encodeClientMessage(ClientMessage message) {
+    return write(g -> ClientMessageEncoder.write(g, message));
+  }
+
+  SyncOp op(JsonFields f, String type) {
     HybridTimestamp ts = f.requireTimestamp("timestamp");
     String device = f.requireId("device_id");
     return switch (type) {
@@ -203,17 +229,21 @@ public final class JsonCodec {
     if (v == null) {
       throw SyncException.invalidField("value is required (any JSON, null included)");
     }
-    String compact;
-    try {
-      compact = mapper.writeValueAsString(v);
-    } catch (JsonProcessingException e) {
-      throw SyncException.invalidField("value is not serializable JSON");
-    }
-    if (compact.length() > Limits.MAX_PREFERENCE_VALUE_BYTES) {
+    RawJson compact = compact(v, "value");
+    if (compact.json().length() > Limits.MAX_PREFERENCE_VALUE_BYTES) {
       throw SyncException.invalidField(
           "value exceeds " + Limits.MAX_PREFERENCE_VALUE_BYTES + " bytes");
     }
-    return new RawJson(compact);
+    return compact;
+  }
+
+  /** Any JSON value in the compact form {@link RawJson} compares by. */
+  RawJson compact(JsonNode v, String field) {
+    try {
+      return new RawJson(mapper.writeValueAsString(v));
+    } catch (JsonProcessingException e) {
+      throw SyncException.invalidField(field + " is not serializable JSON");
+    }
   }
 
   private static String boundedText(String s) {
@@ -297,6 +327,10 @@ public final class JsonCodec {
 
   ObjectMapper mapper() {
     return mapper;
+  }
+
+  StateCodec states() {
+    return states;
   }
 
   /** A handoff request body. */

@@ -72,6 +72,39 @@ final class JsonFields {
     return d;
   }
 
+  int requireInt(String field) {
+    JsonNode v = node.get(field);
+    if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
+      throw SyncException.invalidField(field + " must be an integer");
+    }
+    return v.intValue();
+  }
+
+  boolean requireBoolean(String field) {
+    JsonNode v = node.get(field);
+    if (v == null || !v.isBoolean()) {
+      throw SyncException.invalidField(field + " must be true or false");
+    }
+    return v.booleanValue();
+  }
+
+  boolean optionalBoolean(String field, boolean absent) {
+    return has(field) ? requireBoolean(field) : absent;
+  }
+
+  Double optionalSeconds(String field) {
+    return has(field) ? requireSeconds(field) : null;
+  }
+
+  java.time.Instant requireInstant(String field) {
+    String text = requireString(field);
+    try {
+      return java.time.Instant.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw SyncException.invalidField(field + " must be an RFC 3339 UTC instant");
+    }
+  }
+
   HybridTimestamp requireTimestamp(String field) {
     try {
       return HybridTimestamp.parse(requireString(field));
