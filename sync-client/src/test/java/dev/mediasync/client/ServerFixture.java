@@ -76,11 +76,6 @@ final class ServerFixture implements AutoCloseable {
     boot(port);
   }
 
-  /** True if the configured op store keeps state across {@link #stop}/{@link #startAgain}. */
-  boolean storeIsDurable() {
-    return !app.engine().store().getClass().getSimpleName().startsWith("InMemory");
-  }
-
   int port() {
     return port;
   }

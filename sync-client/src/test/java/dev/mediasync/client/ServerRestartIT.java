@@ -4,7 +4,6 @@ import static dev.mediasync.client.Clients.assertMatchesServer;
 import static dev.mediasync.client.Clients.awaitConverged;
 import static dev.mediasync.client.Clients.started;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,13 +57,10 @@ class ServerRestartIT {
   /**
    * Needs a durable op store: with the in-memory store the restarted service has forgotten {@code
    * tmdb:550} (written before the restart), so the server's state lacks it while both clients still
-   * show it. Runs once {@code SyncApp} opens the SQLite store in the data directory.
+   * show it; the service's default store is the durable SQLite one.
    */
   @Test
   void restart_durableStore_serverKeepsItsState_andClientsEqualIt() {
-    assumeTrue(
-        server.storeIsDurable(),
-        "needs the durable (SQLite) op store: the in-memory store forgets every op on restart");
     try (SyncClient tv = started(server.client("hana", "tv").build(), new RecordingListener());
         SyncClient phone =
             started(server.client("hana", "phone").build(), new RecordingListener())) {
