@@ -20,12 +20,21 @@ final class ApiAsserts {
    * application/json}, body exactly {@code {"error":{"code","message"}}} with {@code code}.
    */
   static JsonNode assertError(Http.Resp r, int status, String code) {
-    assertThat(r.status()).as("status of %s", r).isEqualTo(status);
-    assertThat(r.header("Content-Type"))
-        .as("Content-Type of %s", r)
-        .isNotNull()
-        .startsWith("application/json");
-    JsonNode body = r.json();
+    return assertError(r.status(), r.header("Content-Type"), r.body(), status, code);
+  }
+
+  /** {@link #assertError(Http.Resp, int, String)} for an answer read some other way. */
+  static JsonNode assertError(
+      int actualStatus, String contentType, String text, int status, String code) {
+    String r = actualStatus + " " + text;
+    assertThat(actualStatus).as("status of %s", r).isEqualTo(status);
+    assertThat(contentType).as("Content-Type of %s", r).isNotNull().startsWith("application/json");
+    JsonNode body;
+    try {
+      body = Http.JSON.readTree(text);
+    } catch (Exception e) {
+      throw new AssertionError("not JSON: " + r, e);
+    }
     assertThat(body.isObject()).as("body of %s", r).isTrue();
     assertThat(body.size()).as("only 'error' at the top of %s", r).isEqualTo(1);
     JsonNode error = body.path("error");
