@@ -83,7 +83,7 @@ class RestBadInputIT {
     String what = e + " " + clip(body);
     assertThat(r.status()).as("%s -> %s", what, r).isNotEqualTo(500);
     assertError(r, status, code);
-    p.assertUnchanged(what);
+    p.assertUnchangedCheaply(what);
   }
 
   static String clip(String s) {
@@ -359,7 +359,7 @@ class RestBadInputIT {
         for (Map<String, String> h : headers) {
           Http.Resp r = http.send(e.method(), e.path(), p.token, e.validBody(), h);
           assertError(r, 415, "unsupported_media_type");
-          p.assertUnchanged(e + " with " + h);
+          p.assertUnchangedCheaply(e + " with " + h);
         }
       }
       p.assertStillUnchanged("wrong content types");
@@ -392,7 +392,7 @@ class RestBadInputIT {
         for (String method : w.getValue()) {
           Http.Resp r = send(p, method, w.getKey(), "{\"value\":1}");
           assertError(r, 405, "method_not_allowed");
-          p.assertUnchanged(method + " " + w.getKey());
+          p.assertUnchangedCheaply(method + " " + w.getKey());
         }
       }
       p.assertStillUnchanged("wrong methods");
@@ -415,7 +415,7 @@ class RestBadInputIT {
         for (String method : List.of("GET", "POST")) {
           Http.Resp r = send(p, method, path, WATCHLIST_ADD.validBody());
           assertError(r, 404, "not_found");
-          p.assertUnchanged(method + " " + path);
+          p.assertUnchangedCheaply(method + " " + path);
         }
       }
       p.assertStillUnchanged("unknown paths");

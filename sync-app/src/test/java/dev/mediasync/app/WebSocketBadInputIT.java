@@ -7,11 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mediasync.app.ApiAsserts.StateProbe;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -21,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -436,79 +431,18 @@ class WebSocketBadInputIT {
 
   // ---- the upgrade request ----------------------------------------------------------------------
 
-  /** An HTTP answer read off a raw socket. */
-  record RawResp(int status, Map<String, String> headers, String body) {
-    String header(String name) {
-      return headers.get(name.toLowerCase(Locale.ROOT));
-    }
+  static RawUpgrade.RawResp upgrade(String pathAndQuery, String authorization) throws IOException {
+    return RawUpgrade.upgrade(server.port(), pathAndQuery, authorization);
   }
 
-  /** Sends a real WebSocket upgrade request over a plain socket and reads the HTTP answer. */
-  static RawResp upgrade(String pathAndQuery, String authorization) throws IOException {
-    return upgrade(pathAndQuery, authorization, "dGhlIHNhbXBsZSBub25jZQ==", "13");
-  }
-
-  static RawResp upgrade(String pathAndQuery, String authorization, String key, String version)
-      throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", server.port())) {
-      socket.setSoTimeout(5000);
-      StringBuilder req =
-          new StringBuilder()
-              .append("GET ")
-              .append(pathAndQuery)
-              .append(" HTTP/1.1\r\n")
-              .append("Host: 127.0.0.1:")
-              .append(server.port())
-              .append("\r\n")
-              .append("Upgrade: websocket\r\n")
-              .append("Connection: Upgrade\r\n")
-              .append(key == null ? "" : "Sec-WebSocket-Key: " + key + "\r\n")
-              .append(version == null ? "" : "Sec-WebSocket-Version: " + version + "\r\n");
-      if (authorization != null) {
-        req.append("Authorization: ").append(authorization).append("\r\n");
-      }
-      req.append("\r\n");
-      OutputStream out = socket.getOutputStream();
-      out.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream head = new ByteArrayOutputStream();
-      int b;
-      while ((b = in.read()) != -1) {
-        head.write(b);
-        byte[] h = head.toByteArray();
-        int n = h.length;
-        if (n >= 4
-            && h[n - 4] == '\r'
-            && h[n - 3] == '\n'
-            && h[n - 2] == '\r'
-            && h[n - 1] == '\n') {
-          break;
-        }
-      }
-      String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
-      int status = Integer.parseInt(lines[0].split(" ")[1]);
-      Map<String, String> headers = new LinkedHashMap<>();
-      for (int i = 1; i < lines.length; i++) {
-        int colon = lines[i].indexOf(':');
-        if (colon > 0) {
-          headers.put(
-              lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-              lines[i].substring(colon + 1).trim());
-        }
-      }
-      if (status == 101) {
-        return new RawResp(status, headers, "");
-      }
-      int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-      byte[] body = in.readNBytes(length);
-      return new RawResp(status, headers, new String(body, StandardCharsets.UTF_8));
-    }
+  static RawUpgrade.RawResp upgrade(
+      String pathAndQuery, String authorization, String key, String version) throws IOException {
+    return RawUpgrade.upgrade(server.port(), pathAndQuery, authorization, key, version);
   }
 
   static void expectUpgradeRefused(String query, String authorization, int status, String code)
       throws IOException {
-    RawResp r = upgrade("/ws" + query, authorization);
+    RawUpgrade.RawResp r = upgrade("/ws" + query, authorization);
     assertError(r.status(), r.header("Content-Type"), r.body(), status, code);
   }
 
@@ -634,7 +568,7 @@ class WebSocketBadInputIT {
         new String[][] {
           {"dGhlIHNhbXBsZSBub25jZQ==", null}, {null, "13"}, {"", "13"}, {null, null}
         }) {
-      RawResp r = upgrade("/ws?device_id=tv", auth, kv[0], kv[1]);
+      RawUpgrade.RawResp r = upgrade("/ws?device_id=tv", auth, kv[0], kv[1]);
       assertError(r.status(), r.header("Content-Type"), r.body(), 400, "invalid_field");
     }
   }
@@ -645,7 +579,7 @@ class WebSocketBadInputIT {
     // itself, with an empty body (see the report: not the contract's JSON error shape).
     String auth = bearer("wbi-up-version", null);
     for (String version : List.of("12", "99", "abc")) {
-      RawResp r = upgrade("/ws?device_id=tv", auth, "dGhlIHNhbXBsZSBub25jZQ==", version);
+      RawUpgrade.RawResp r = upgrade("/ws?device_id=tv", auth, "dGhlIHNhbXBsZSBub25jZQ==", version);
       assertThat(r.status()).as(version).isEqualTo(426);
       assertThat(r.header("Sec-WebSocket-Version")).isEqualTo("13");
     }
