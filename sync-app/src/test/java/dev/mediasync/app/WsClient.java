@@ -79,6 +79,31 @@ public final class WsClient implements AutoCloseable {
     }
   }
 
+  /** Sends one binary frame. */
+  public void sendBinary(byte[] data) {
+    try {
+      socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sends one text message as several frames (the first with FIN unset, the last with FIN set). */
+  public void sendFragmented(String... parts) {
+    try {
+      for (int i = 0; i < parts.length; i++) {
+        socket.sendText(parts[i], i == parts.length - 1).get(5, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sends a text frame without waiting for the send to complete (the server may close first). */
+  public void sendNoWait(String text) {
+    socket.sendText(text, true);
+  }
+
   /** The next message, or fails after {@link #WAIT}. */
   public JsonNode next() {
     try {

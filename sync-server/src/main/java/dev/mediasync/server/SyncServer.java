@@ -15,6 +15,7 @@ import dev.mediasync.server.http.SyncRoutes;
 import dev.mediasync.server.ws.WebSocketEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class SyncServer {
   private static final Logger log = LoggerFactory.getLogger(SyncServer.class);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+  private static final int MAX_HEADER_BYTES = 2 * JwtVerifier.MAX_TOKEN_LENGTH;
 
   /** After sending a close frame, how long a silent peer has to answer before TCP is closed. */
   private static final int CLOSING_HANDSHAKE_SECONDS = 5;
@@ -85,6 +87,10 @@ public final class SyncServer {
             .setHost(options.host())
             .setPort(options.port())
             .setTcpNoDelay(true)
+            // Room for a token up to JwtVerifier.MAX_TOKEN_LENGTH plus the other headers, so an
+            // oversized token gets the verifier's JSON 401 instead of Netty's bare 431.
+            .setMaxHeaderSize(MAX_HEADER_BYTES)
+            .setInitialSettings(new Http2Settings().setMaxHeaderListSize(MAX_HEADER_BYTES))
             .setMaxWebSocketFrameSize(Limits.MAX_MESSAGE_BYTES)
             .setMaxWebSocketMessageSize(Limits.MAX_MESSAGE_BYTES)
             .setRegisterWebSocketWriteHandlers(false)

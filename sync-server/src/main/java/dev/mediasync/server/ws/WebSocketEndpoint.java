@@ -15,6 +15,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /ws}: authenticates the upgrade request (token in the header or {@code ?token=}),
@@ -24,6 +26,9 @@ import java.util.UUID;
 public final class WebSocketEndpoint {
   static final int MAX_NAME_LENGTH = 128;
   static final int MAX_CAPABILITIES = 32;
+  private static final String NOT_AN_UPGRADE =
+      "GET /ws must be a valid WebSocket upgrade request (Upgrade: websocket, version 13)";
+  private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
 
   private final SyncEngine engine;
   private final RequestAuth auth;
@@ -69,6 +74,9 @@ public final class WebSocketEndpoint {
       }
       info = deviceInfo(ctx, caller.deviceId());
       since = since(ctx.request().getParam("since"));
+      if (!isUpgrade(ctx)) {
+        throw SyncException.invalidField(NOT_AN_UPGRADE);
+      }
     } catch (RuntimeException e) {
       errors.send(ctx, e);
       return;
@@ -87,7 +95,27 @@ public final class WebSocketEndpoint {
                       outboundLimit);
               session.start(info, since);
             })
-        .onFailure(e -> errors.send(ctx, e));
+        .onFailure(
+            e -> {
+              // The handshake itself was refused (bad Sec-WebSocket-Version or key): the client's
+              // fault, not ours; the cause stays in the debug log.
+              log.debug("WebSocket handshake failed", e);
+              errors.send(
+                  ctx, e instanceof SyncException ? e : SyncException.invalidField(NOT_AN_UPGRADE));
+            });
+  }
+
+  /**
+   * Whether the request can be upgraded; Netty would answer a missing key or version with a plain
+   * text 400 of its own, so those are refused here with the contract's JSON error. (An unsupported
+   * version still gets Netty's RFC 6455 answer: 426 with {@code Sec-WebSocket-Version: 13}.)
+   */
+  private static boolean isUpgrade(RoutingContext ctx) {
+    String key = ctx.request().getHeader("Sec-WebSocket-Key");
+    return ctx.request().canUpgradeToWebSocket()
+        && key != null
+        && !key.isBlank()
+        && ctx.request().getHeader("Sec-WebSocket-Version") != null;
   }
 
   private static HybridTimestamp since(String text) {

@@ -14,6 +14,7 @@ import dev.mediasync.protocol.ErrorCode;
 import dev.mediasync.protocol.ServerMessage;
 import dev.mediasync.protocol.SyncException;
 import dev.mediasync.server.http.ErrorResponses;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -74,7 +75,7 @@ public final class WsSession implements DeviceChannel {
     ws.binaryMessageHandler(b -> onBinary());
     ws.pongHandler(b -> touch());
     ws.closeHandler(v -> onClosed());
-    ws.exceptionHandler(e -> log.debug("socket error on {}", connectionId, e));
+    ws.exceptionHandler(this::onSocketError);
     send(
         engine
             .codec()
@@ -95,7 +96,7 @@ public final class WsSession implements DeviceChannel {
         .onSuccess(
             s -> {
               live = s;
-              if (closing.get()) {
+              if (released.get()) {
                 engine.hub().close(s);
               }
             })
@@ -193,6 +194,9 @@ public final class WsSession implements DeviceChannel {
   }
 
   private void onText(String text) {
+    if (closing.get()) {
+      return; // e.g. the tail of an oversized message after the 1009 close
+    }
     touch();
     ClientMessage message;
     try {
@@ -218,6 +222,28 @@ public final class WsSession implements DeviceChannel {
       send(engine.codec().encode(new ServerMessage.HeartbeatAck(engine.sync().clock().now())));
     } else if (message instanceof HandoffAck ack) {
       engine.handoff().acknowledge(userId, deviceId, ack);
+    }
+  }
+
+  /**
+   * Vert.x reports an oversized frame (Netty's decoder, which then drops every later byte) or an
+   * oversized fragmented message (Vert.x's aggregator) here and leaves the socket open; the
+   * contract wants it closed with 1009. Other protocol violations close with 1008.
+   */
+  private void onSocketError(Throwable e) {
+    if (e instanceof CorruptedWebSocketFrameException c) {
+      log.debug("corrupt frame on {}: {}", connectionId, e.getMessage());
+      close(
+          c.closeStatus() != null && c.closeStatus().code() == CloseCode.MESSAGE_TOO_BIG.code()
+              ? CloseCode.MESSAGE_TOO_BIG
+              : CloseCode.POLICY_VIOLATION);
+    } else if (e instanceof IllegalStateException
+        && e.getMessage() != null
+        && e.getMessage().contains("max message size")) {
+      log.debug("message too big on {}: {}", connectionId, e.getMessage());
+      close(CloseCode.MESSAGE_TOO_BIG);
+    } else {
+      log.debug("socket error on {}", connectionId, e);
     }
   }
 
