@@ -3,7 +3,7 @@ package dev.mediasync.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mediasync.testkit.TcpProxy;
+import dev.mediasync.testkit.TcpForwarder;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -114,7 +114,7 @@ class PostgresStoreIT {
 
   @Test
   void databaseDown_writesAnswer503_readyIsDown_thenRecover() throws Exception {
-    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", 5432);
+    try (TcpForwarder proxy = TcpForwarder.start("127.0.0.1", 5432);
         TestServer server =
             TestServer.builder()
                 .env(

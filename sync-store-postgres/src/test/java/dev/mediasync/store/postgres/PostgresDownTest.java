@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mediasync.core.HybridTimestamp;
 import dev.mediasync.engine.port.LoggedOp;
 import dev.mediasync.engine.port.StoreUnavailableException;
-import dev.mediasync.testkit.TcpProxy;
+import dev.mediasync.testkit.TcpForwarder;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -16,21 +16,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The database going away and coming back, through a {@link TcpProxy} in front of the real server
- * (the server itself is never stopped).
+ * The database going away and coming back, through a {@link TcpForwarder} in front of the real
+ * server (the server itself is never stopped).
  */
 class PostgresDownTest {
 
   private static final long BASE = 1_700_000_000_000L;
 
   private PostgresOptions direct;
-  private TcpProxy proxy;
+  private TcpForwarder proxy;
   private PostgresOpStore store;
 
   @BeforeEach
   void open() {
     direct = PgTestDatabase.freshOptions();
-    proxy = TcpProxy.start(direct.host(), direct.port());
+    proxy = TcpForwarder.start(direct.host(), direct.port());
     store =
         PostgresOpStore.open(
             direct

@@ -18,14 +18,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * #start()} listens again on the same port.
  *
  * <pre>{@code
- * try (TcpProxy proxy = TcpProxy.start("127.0.0.1", 5432)) {
+ * try (TcpForwarder proxy = TcpForwarder.start("127.0.0.1", 5432)) {
  *   connect to 127.0.0.1:proxy.port() ...
  *   proxy.stop();   // backend "down"
  *   proxy.start();  // backend "back"
  * }
  * }</pre>
  */
-public final class TcpProxy implements AutoCloseable {
+public final class TcpForwarder implements AutoCloseable {
 
   private final String targetHost;
   private final int targetPort;
@@ -33,14 +33,14 @@ public final class TcpProxy implements AutoCloseable {
   private int port;
   private ServerSocket server;
 
-  private TcpProxy(String targetHost, int targetPort) {
+  private TcpForwarder(String targetHost, int targetPort) {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
   }
 
   /** Starts a proxy on a free port of 127.0.0.1. */
-  public static TcpProxy start(String targetHost, int targetPort) {
-    TcpProxy proxy = new TcpProxy(targetHost, targetPort);
+  public static TcpForwarder start(String targetHost, int targetPort) {
+    TcpForwarder proxy = new TcpForwarder(targetHost, targetPort);
     proxy.start();
     return proxy;
   }
@@ -61,7 +61,7 @@ public final class TcpProxy implements AutoCloseable {
       s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       server = s;
       port = s.getLocalPort();
-      Thread acceptor = new Thread(() -> acceptLoop(s), "tcp-proxy-accept-" + port);
+      Thread acceptor = new Thread(() -> acceptLoop(s), "tcp-forwarder-accept-" + port);
       acceptor.setDaemon(true);
       acceptor.start();
     } catch (IOException e) {
@@ -142,7 +142,7 @@ public final class TcpProxy implements AutoCloseable {
                 sockets.remove(to);
               }
             },
-            "tcp-proxy-pump");
+            "tcp-forwarder-pump");
     t.setDaemon(true);
     t.start();
   }
