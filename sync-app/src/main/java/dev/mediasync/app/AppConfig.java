@@ -9,6 +9,8 @@ import java.util.Map;
  * is checked here; a bad one stops start-up with one line naming the variable.
  *
  * @param databaseUrl PostgreSQL URI, or null for the embedded store
+ * @param databaseSchema the PostgreSQL schema holding the store's tables ({@code
+ *     SYNC_DATABASE_SCHEMA}, default {@code sync}); unused by the embedded store
  * @param redisUrl Redis URI, or null for in-process pub/sub and presence
  */
 public record AppConfig(
@@ -16,6 +18,7 @@ public record AppConfig(
     int port,
     Path dataDir,
     String databaseUrl,
+    String databaseSchema,
     String redisUrl,
     long maxClockSkewMillis,
     Duration heartbeat,
@@ -42,6 +45,12 @@ public record AppConfig(
     if (databaseUrl != null && !databaseUrl.matches("postgres(ql)?://.+")) {
       throw new ConfigException(
           "SYNC_DATABASE_URL must look like postgresql://user[:password]@host:port/db");
+    }
+    String databaseSchema = env.getOrDefault("SYNC_DATABASE_SCHEMA", "sync").trim();
+    if (!databaseSchema.matches("[a-z_][a-z0-9_]{0,62}")) {
+      throw new ConfigException(
+          "SYNC_DATABASE_SCHEMA must be a lower-case identifier ([a-z_][a-z0-9_]*), got: "
+              + clip(databaseSchema));
     }
     String redisUrl = blankToNull(env.get("SYNC_REDIS_URL"));
     if (redisUrl != null && !redisUrl.matches("rediss?://.+")) {
@@ -70,6 +79,7 @@ public record AppConfig(
         port,
         dataDir,
         databaseUrl,
+        databaseSchema,
         redisUrl,
         skew,
         Duration.ofSeconds(heartbeat),

@@ -8,6 +8,7 @@ import dev.mediasync.engine.port.CatchUp;
 import dev.mediasync.engine.port.DuplicateOpIdException;
 import dev.mediasync.engine.port.LoggedOp;
 import dev.mediasync.engine.port.OpStore;
+import dev.mediasync.engine.port.StaleTimestampException;
 import dev.mediasync.engine.port.StoreUnavailableException;
 import dev.mediasync.engine.port.StoredSnapshot;
 import dev.mediasync.engine.port.UserLog;
@@ -56,6 +57,15 @@ public abstract class OpStoreContract {
     throw new UnsupportedOperationException("this store does not survive a reopen");
   }
 
+  /**
+   * True if the store refuses an append whose timestamp is not after the user's newest stored one
+   * ({@link OpStore} rule 7, required of stores shared by several nodes). Enables the
+   * monotonic-timestamp tests and skips the one that appends out of timestamp order.
+   */
+  protected boolean enforcesMonotonicTimestamps() {
+    return false;
+  }
+
   /** The store under test. */
   protected final OpStore store() {
     return store;
@@ -93,6 +103,7 @@ public abstract class OpStoreContract {
 
   @Test
   void append_outOfTimestampOrder_loadOrdersByTimestamp() {
+    assumeThat(enforcesMonotonicTimestamps()).as("store accepts out-of-order timestamps").isFalse();
     LoggedOp a = op("alice", HybridTimestamp.of(BASE_MILLIS, 0xFFFF), "a");
     LoggedOp b = op("alice", HybridTimestamp.of(BASE_MILLIS + 1, 0), "b");
     LoggedOp c = op("alice", HybridTimestamp.of(BASE_MILLIS + 1, 1), "c");
@@ -204,6 +215,95 @@ public abstract class OpStoreContract {
 
     assertThat(await(store.load("alice")).ops()).containsExactly(a);
     assertThat(await(store.load("bob")).ops()).containsExactly(b);
+  }
+
+  // ---------------------------------------------------------------- monotonic timestamps (rule 7)
+
+  @Test
+  void monotonic_staleAppend_refusedWithNewestTimestamp() {
+    assumeThat(enforcesMonotonicTimestamps()).as("store enforces monotonic timestamps").isTrue();
+    List<LoggedOp> ops = appendRange("alice", 5, 6);
+
+    Throwable failure = awaitFailure(store.append(op("alice", ts(3), "late")));
+
+    assertThat(failure).isInstanceOf(StaleTimestampException.class);
+    StaleTimestampException stale = (StaleTimestampException) failure;
+    assertThat(stale.userId()).isEqualTo("alice");
+    assertThat(stale.newest()).isEqualTo(ts(6));
+    assertThat(await(store.load("alice")).ops()).containsExactlyElementsOf(ops);
+    assertThat(await(store.since("alice", ts(5), 10)).ops()).containsExactly(ops.get(1));
+  }
+
+  @Test
+  void monotonic_staleAppendWithoutOpId_refused() {
+    assumeThat(enforcesMonotonicTimestamps()).as("store enforces monotonic timestamps").isTrue();
+    await(store.append(op("alice", ts(5), null)));
+
+    assertThat(awaitFailure(store.append(op("alice", ts(4), null))))
+        .isInstanceOf(StaleTimestampException.class);
+    assertThat(await(store.load("alice")).ops()).hasSize(1);
+  }
+
+  @Test
+  void monotonic_replayOfStoredOp_stillSucceeds() {
+    assumeThat(enforcesMonotonicTimestamps()).as("store enforces monotonic timestamps").isTrue();
+    List<LoggedOp> ops = appendRange("alice", 1, 5);
+
+    await(store.append(ops.get(2)));
+    await(store.append(ops.get(4)));
+
+    assertThat(await(store.load("alice")).ops()).containsExactlyElementsOf(ops);
+  }
+
+  @Test
+  void monotonic_staleAppendBackToBack_failsOnlyThatOp() {
+    assumeThat(enforcesMonotonicTimestamps()).as("store enforces monotonic timestamps").isTrue();
+    LoggedOp first = op("alice", ts(2), "op-2");
+    LoggedOp after = op("alice", ts(3), "op-3");
+    List<Integer> completed = Collections.synchronizedList(new ArrayList<>());
+    Future<Void> f1 = store.append(first);
+    Future<Void> f2 = store.append(op("alice", ts(1), "op-1"));
+    Future<Void> f3 = store.append(after);
+    f1.onComplete(ar -> completed.add(1));
+    f2.onComplete(ar -> completed.add(2));
+    f3.onComplete(ar -> completed.add(3));
+
+    await(f1);
+    Throwable failure = awaitFailure(f2);
+    await(f3);
+
+    assertThat(failure).isInstanceOf(StaleTimestampException.class);
+    assertThat(((StaleTimestampException) failure).newest()).isEqualTo(ts(2));
+    assertThat(completed).containsExactly(1, 2, 3);
+    assertThat(await(store.load("alice")).ops()).containsExactly(first, after);
+  }
+
+  @Test
+  void monotonic_otherUsersUnaffected() {
+    assumeThat(enforcesMonotonicTimestamps()).as("store enforces monotonic timestamps").isTrue();
+    appendRange("alice", 10, 10);
+
+    LoggedOp bob = op("bob", ts(1), "b-1");
+    await(store.append(bob));
+    assertThat(awaitFailure(store.append(op("alice", ts(9), "a-9"))))
+        .isInstanceOf(StaleTimestampException.class);
+    LoggedOp bob2 = op("bob", ts(2), "b-2");
+    await(store.append(bob2));
+
+    assertThat(await(store.load("bob")).ops()).containsExactly(bob, bob2);
+  }
+
+  @Test
+  void monotonic_survivesCompaction() {
+    assumeThat(enforcesMonotonicTimestamps()).as("store enforces monotonic timestamps").isTrue();
+    appendRange("alice", 1, 10);
+    await(store.compact(snapshot("alice", 10), 0));
+
+    Throwable failure = awaitFailure(store.append(op("alice", ts(7), "again")));
+
+    assertThat(failure).isInstanceOf(StaleTimestampException.class);
+    assertThat(((StaleTimestampException) failure).newest()).isEqualTo(ts(10));
+    await(store.append(op("alice", ts(11), "op-11")));
   }
 
   // ---------------------------------------------------------------- since

@@ -26,11 +26,19 @@ import io.vertx.core.Future;
  *   <li><b>Failure is visible.</b> When the backing store is unreachable, futures fail (with {@link
  *       StoreUnavailableException}) instead of hanging past a bounded timeout, and the store
  *       recovers by itself when the backend returns; {@link #ping} reports it.
+ *   <li><b>Monotonic timestamps per user when shared.</b> A store shared by several nodes MUST
+ *       refuse an append whose timestamp is not greater than the newest timestamp already stored
+ *       for that user, with {@link StaleTimestampException} carrying that newest timestamp (only
+ *       that op's future fails; nothing is stored), so per-user log order equals commit order and a
+ *       device catching up with {@link #since} never misses an op committed later with a lower
+ *       timestamp. An exact replay of a stored (user, timestamp) still succeeds (rule 3). The check
+ *       and the insert happen in one commit. Single-node stores MAY skip the check because one
+ *       {@code HybridClock} already hands out increasing timestamps.
  * </ol>
  */
 public interface OpStore {
 
-  /** Appends one op durably. See rules 1, 2, 3 and 5. */
+  /** Appends one op durably. See rules 1, 2, 3, 5 and 7. */
   Future<Void> append(LoggedOp op);
 
   /** The latest snapshot and every op after it, in timestamp order. Empty log for a new user. */
