@@ -210,6 +210,7 @@ final class LoadRunner implements AutoCloseable {
     m.writes.increment();
     m.expectedDeliveries.add(others);
     m.outstanding.addAndGet(others + 1L);
+    p.sent = System.nanoTime();
     if (cfg.viaRest) {
       sendRest(p, kind, body, opId);
     } else {
@@ -482,6 +483,7 @@ final class LoadRunner implements AutoCloseable {
       long us = micros(now - p.scheduled);
       m.sync.recordValue(us);
       m.syncInterval.recordValue(us);
+      m.syncFromSend.recordValue(micros(now - p.sent));
       m.deliveries.increment();
       m.recordBytes(type, text.length());
       p.countDown();
@@ -504,6 +506,7 @@ final class LoadRunner implements AutoCloseable {
     final Metrics metrics;
     final AtomicInteger remaining;
     final boolean isAdd;
+    volatile long sent;
 
     Pending(
         long key,

@@ -18,6 +18,10 @@ final class Metrics {
   final String name;
   final int targetRate;
   final ConcurrentHistogram sync = new ConcurrentHistogram(3);
+
+  /** Sync latency from the actual send, not the schedule: shows the sender's own lag. */
+  final ConcurrentHistogram syncFromSend = new ConcurrentHistogram(3);
+
   final ConcurrentHistogram ack = new ConcurrentHistogram(3);
   final Recorder syncInterval = new Recorder(3);
   final LongAdder writes = new LongAdder();

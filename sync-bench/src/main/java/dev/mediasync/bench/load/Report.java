@@ -44,6 +44,7 @@ final class Report {
     p.put("missing_acks", m.missingAcks());
     p.put("delivered_per_s", round(m.deliveredPerSecond()));
     p.put("sync_latency_us", percentiles(m.sync));
+    p.put("sync_from_send_us", percentiles(m.syncFromSend));
     p.put("ack_latency_us", percentiles(m.ack));
     Map<String, Object> bytes = new LinkedHashMap<>();
     m.bytesSorted()
