@@ -37,8 +37,9 @@ PIN=${PIN:-auto}
 if [[ $PIN == auto ]]; then
   if command -v taskset >/dev/null && (( $(nproc) >= 2 )); then PIN=1; else PIN=0; fi
 fi
-on_server() { if [[ $PIN == 1 ]]; then taskset -c 0 "$@"; else "$@"; fi; }
-on_client() { if [[ $PIN == 1 ]]; then taskset -c 1 "$@"; else "$@"; fi; }
+# Arrays, not functions: a function run with & is a subshell, and $! would not be the server.
+ON_SERVER=(); ON_CLIENT=()
+if [[ $PIN == 1 ]]; then ON_SERVER=(taskset -c 0); ON_CLIENT=(taskset -c 1); fi
 
 SERVER_PID=
 DATA_DIR=$(mktemp -d /tmp/sync-compare-XXXXXX)
@@ -58,14 +59,14 @@ wait_http() {
 }
 
 mkdir -p "$OUT"
-echo "== ours: sync-app.jar on 127.0.0.1:$OURS_PORT (pinned: $PIN)"
+echo "== ours: sync-app.jar on 127.0.0.1:$OURS_PORT (pinned: $([[ $PIN == 1 ]] && echo 'core 0, client core 1' || echo no))"
 SYNC_JWT_SECRET=$SECRET SYNC_HOST=127.0.0.1 SYNC_PORT=$OURS_PORT SYNC_DATA_DIR=$DATA_DIR \
-  on_server java -jar "$APP_JAR" > "$OUT/ours-server.log" 2>&1 &
+  "${ON_SERVER[@]}" java -jar "$APP_JAR" > "$OUT/ours-server.log" 2>&1 &
 SERVER_PID=$!
 wait_http "http://127.0.0.1:$OURS_PORT/health"
 CPU0=$(cpu_ms $SERVER_PID)
 set +e
-on_client java -jar "$BENCH_JAR" latency --url "http://127.0.0.1:$OURS_PORT" --secret "$SECRET" \
+"${ON_CLIENT[@]}" java -jar "$BENCH_JAR" latency --url "http://127.0.0.1:$OURS_PORT" --secret "$SECRET" \
   --users "$USERS" --devices "$DEVICES" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
   --mix "$MIX" --out "$OUT/ours" > "$OUT/ours-client.log" 2>&1
 OURS_RC=$?
@@ -75,13 +76,13 @@ OURS_RSS=$(rss_kb $SERVER_PID)
 kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true; SERVER_PID=
 
 echo "== peer: y-websocket $(node -p "require('./bench/peer/node_modules/y-websocket/package.json').version") on 127.0.0.1:$PEER_PORT (in memory)"
-HOST=127.0.0.1 PORT=$PEER_PORT on_server node bench/peer/node_modules/y-websocket/bin/server.js \
+HOST=127.0.0.1 PORT=$PEER_PORT "${ON_SERVER[@]}" node bench/peer/node_modules/y-websocket/bin/server.js \
   > "$OUT/peer-server.log" 2>&1 &
 SERVER_PID=$!
 wait_http "http://127.0.0.1:$PEER_PORT/"
 CPU0=$(cpu_ms $SERVER_PID)
 set +e
-on_client node bench/peer/load.js --url "ws://127.0.0.1:$PEER_PORT" --users "$USERS" \
+"${ON_CLIENT[@]}" node bench/peer/load.js --url "ws://127.0.0.1:$PEER_PORT" --users "$USERS" \
   --devices "$DEVICES" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" --mix "$MIX" \
   --out "$OUT/peer" > "$OUT/peer-client.log" 2>&1
 PEER_RC=$?
@@ -129,6 +130,7 @@ row "bytes/op preference (avg)" '.headline.bytes_per_op.preference_update.avg' 1
 row "writes (measured)" .headline.writes 1 0
 row "achieved writes/s" .headline.achieved_rate 1 0
 row "deliveries / expected" "(.headline.deliveries / .headline.expected_deliveries)" 1 4
+row "superseded by a concurrent write to the same key" '.headline.superseded_by_concurrent_write // 0' 1 0
 row "connect p50 (ms)" .connections.connect_latency_us.p50 1000 3
 row "connect p99 (ms)" .connections.connect_latency_us.p99 1000 3
 row "errors (incl. lost deliveries)" .errors.total 1 0

@@ -77,6 +77,7 @@ public final class LoadMain {
     result.put("tool", "sync-bench LoadMain");
     result.put("date", OffsetDateTime.now(ZoneOffset.UTC).withNano(0).toString());
     result.put("config", configMap(cfg));
+    result.put("loadavg_at_start", loadavg());
     List<Map<String, Object>> phases = new ArrayList<>();
     Map<String, Histogram> curves = new LinkedHashMap<>();
     Map<String, Object> server = new LinkedHashMap<>();
@@ -242,6 +243,7 @@ public final class LoadMain {
       client.put("received_messages", runner.receivedMessages.sum());
       client.put("received_payload_bytes", runner.receivedBytes.sum());
       result.put("client", client);
+      result.put("loadavg_at_end", loadavg());
       Report.write(cfg.out, result, curves);
       return new Outcome(result, total, cfg.out);
     } finally {
@@ -279,6 +281,15 @@ public final class LoadMain {
     m.put("client_event_loops", c.clientThreads);
     m.put("available_processors", Runtime.getRuntime().availableProcessors());
     return m;
+  }
+
+  /** The machine's load average: other processes competing for the cores skew every figure. */
+  static String loadavg() {
+    try {
+      return java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "n/a";
+    }
   }
 
   static void log(LoadConfig cfg, String fmt, Object... args) {

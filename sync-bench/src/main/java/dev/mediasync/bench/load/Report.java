@@ -16,7 +16,8 @@ final class Report {
   private Report() {}
 
   /** Percentiles of a microsecond histogram. */
-  static Map<String, Object> percentiles(Histogram h) {
+  static Map<String, Object> percentiles(Histogram live) {
+    Histogram h = live.copy(); // late deliveries may still be recording into it
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("count", h.getTotalCount());
     m.put("mean", round(h.getTotalCount() == 0 ? 0 : h.getMean()));
@@ -87,6 +88,11 @@ final class Report {
     sb.append("# Load run: ").append(r.get("scenario")).append("\n\n");
     sb.append("- date: ").append(r.get("date")).append('\n');
     sb.append("- config: `").append(r.get("config")).append("`\n");
+    sb.append("- load average (1/5/15 min) at start: ")
+        .append(r.get("loadavg_at_start"))
+        .append(", at end: ")
+        .append(r.get("loadavg_at_end"))
+        .append('\n');
     sb.append(
         "- latencies in ms, measured from each write's scheduled send time (open loop,"
             + " coordinated omission corrected)\n\n");
@@ -193,7 +199,7 @@ final class Report {
     double maxMs = 0.001;
     Map<String, List<double[]>> points = new LinkedHashMap<>();
     for (Map.Entry<String, Histogram> e : curves.entrySet()) {
-      Histogram hist = e.getValue();
+      Histogram hist = e.getValue().copy();
       List<double[]> pts = new ArrayList<>();
       if (hist.getTotalCount() > 0) {
         for (HistogramIterationValue v : hist.percentiles(5)) {
