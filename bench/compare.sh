@@ -140,6 +140,9 @@ awk -v o="$OURS_CPU" -v p="$PEER_CPU" -v wo="$WRITES_O" -v wp="$WRITES_P" -v w="
   printf "| server CPU ms per write (whole run) | %.3f | %.3f | %.2f |\n", fo, fp, (fp == 0 ? 0 : fo / fp) }'
 awk -v o="$OURS_RSS" -v p="$PEER_RSS" 'BEGIN { printf "| server RSS at end (MiB) | %.0f | %.0f | %.2f |\n", o/1024, p/1024, o/p }'
 echo
-echo "ours: durable (embedded SQLite store, every op in the op log before the ack), JSON ops, acks;"
-echo "y-websocket: in memory, binary Yjs updates, no acks. Files: $OUT/{ours,peer}/."
+echo "ours: JSON ops with server-assigned HLCs and an ack per write, through the store sync-app wires"
+echo "(at the time of writing InMemoryOpStore, SYNC_DATA_DIR unused: not durable yet);"
+echo "y-websocket: in memory, binary Yjs updates, no acks. A Yjs write that loses to a concurrent"
+echo "write on the same key is never observed (row 'superseded'), ours delivers every op."
+echo "Files: $OUT/{ours,peer}/."
 [[ $OURS_RC == 0 && $PEER_RC == 0 ]] || echo "NOTE: a client exited non-zero (ours=$OURS_RC peer=$PEER_RC): see $OUT/*-client.log"
