@@ -148,8 +148,10 @@ public final class LoadMain {
           progress.phase = m.name;
           log(cfg, "measuring: %d writes/s for %d s", rate, seconds);
           ServerProbe.Snapshot b = probe == null ? null : probe.take(false);
+          long clientWait0 = ServerProbe.runQueueWaitMillis("self");
           runner.runPhase(m, rate, seconds);
           runner.drain(m);
+          long clientWait1 = ServerProbe.runQueueWaitMillis("self");
           ServerProbe.Snapshot a = probe == null ? null : probe.take(false);
           if (before == null) {
             before = b;
@@ -166,6 +168,10 @@ public final class LoadMain {
                 "server_cpu_utilisation",
                 Report.round(
                     (a.cpuMillis() - b.cpuMillis()) / ((a.nanoTime() - b.nanoTime()) / 1e6)));
+          }
+          pm.put("client_runqueue_wait_ms", clientWait1 - clientWait0);
+          if (a != null) {
+            pm.put("server_runqueue_wait_ms", a.runQueueWaitMillis() - b.runQueueWaitMillis());
           }
           phases.add(pm);
           curves.put("sync " + m.name, m.sync);

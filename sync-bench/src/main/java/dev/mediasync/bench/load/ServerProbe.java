@@ -33,7 +33,8 @@ final class ServerProbe {
       long heapCommittedBytes,
       long gcCount,
       double gcSeconds,
-      int threads) {
+      int threads,
+      long runQueueWaitMillis) {
     Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("rss_bytes", rssBytes);
@@ -43,6 +44,7 @@ final class ServerProbe {
       m.put("gc_count_total", gcCount);
       m.put("gc_seconds_total", gcSeconds);
       m.put("threads", threads);
+      m.put("runqueue_wait_ms_total", runQueueWaitMillis);
       return m;
     }
   }
@@ -111,7 +113,38 @@ final class ServerProbe {
         gcSeconds = v.getOrDefault("GCT", -1.0);
       }
     }
-    return new Snapshot(System.nanoTime(), rss, cpu, used, committed, gcCount, gcSeconds, threads);
+    return new Snapshot(
+        System.nanoTime(),
+        rss,
+        cpu,
+        used,
+        committed,
+        gcCount,
+        gcSeconds,
+        threads,
+        runQueueWaitMillis(String.valueOf(pid)));
+  }
+
+  /**
+   * Time the process's threads spent runnable but waiting for a core ({@code
+   * /proc/<pid>/task/<tid>/schedstat}, second field), summed, in ms: other processes on the machine
+   * show up here. -1 if unreadable.
+   */
+  static long runQueueWaitMillis(String pid) {
+    try (var tasks = Files.list(Path.of("/proc", pid, "task"))) {
+      long nanos = 0;
+      for (Path t : tasks.toList()) {
+        try {
+          String[] f = Files.readString(t.resolve("schedstat")).trim().split(" ");
+          nanos += Long.parseLong(f[1]);
+        } catch (IOException | RuntimeException e) {
+          // a thread that ended meanwhile
+        }
+      }
+      return nanos / 1_000_000;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   private static long clockTicks() {
