@@ -1,0 +1,100 @@
+package dev.mediasync.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mediasync.app.AppConfig;
+import dev.mediasync.app.SyncApp;
+import dev.mediasync.server.auth.JwtSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keeps the load generator from rotting: the latency scenario at a small load against the real
+ * service in-process. Asserts completeness (no errors, every delivery arrived, files written),
+ * never a latency figure.
+ */
+class LoadGeneratorSmokeIT {
+  static final String SECRET = "smoke-secret-smoke-secret-smoke-secret-01";
+
+  @TempDir Path tmp;
+  SyncApp app;
+
+  @BeforeEach
+  void start() throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    app =
+        SyncApp.start(
+                AppConfig.fromEnvironment(
+                    Map.of(
+                        "SYNC_HOST", "127.0.0.1",
+                        "SYNC_PORT", "0",
+                        "SYNC_DATA_DIR", data.toString())),
+                JwtSettings.hs256(SECRET.getBytes(StandardCharsets.UTF_8)),
+                SyncApp.Wiring.production())
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    app.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void latencyScenario_smallLoad_deliversEveryOpWithoutErrors() throws Exception {
+    Path out = tmp.resolve("out");
+    LoadConfig cfg =
+        LoadConfig.parse(
+            new String[] {
+              "latency",
+              "--url",
+              "http://127.0.0.1:" + app.port(),
+              "--secret",
+              SECRET,
+              "--users",
+              "20",
+              "--devices",
+              "3",
+              "--rate",
+              "200",
+              "--duration",
+              "3",
+              "--warmup",
+              "1",
+              "--drain",
+              "20",
+              "--out",
+              out.toString(),
+              "--quiet"
+            });
+
+    LoadMain.Outcome outcome = LoadMain.run(cfg);
+
+    assertThat(outcome.errors()).as("errors: %s", outcome.result().get("errors")).isZero();
+    JsonNode result = LoadRunner.JSON.readTree(out.resolve("result.json").toFile());
+    JsonNode head = result.path("headline");
+    long writes = head.path("writes").asLong();
+    assertThat(writes).isGreaterThanOrEqualTo(500); // 200/s for 3 s, open loop
+    assertThat(head.path("deliveries").asLong()).isEqualTo(writes * 2);
+    assertThat(head.path("acks").asLong()).isEqualTo(writes);
+    assertThat(head.path("sync_latency_us").path("count").asLong()).isEqualTo(writes * 2);
+    assertThat(result.path("connections").path("connected").asInt()).isEqualTo(60);
+    assertThat(result.path("errors").path("total").asLong()).isZero();
+    assertThat(head.path("bytes_per_op").path("progress_update").path("count").asLong())
+        .isPositive();
+    assertThat(Files.readString(out.resolve("summary.md"))).contains("| measure |");
+    DocumentBuilderFactory.newInstance()
+        .newDocumentBuilder()
+        .parse(out.resolve("latency.svg").toFile()); // well-formed XML
+  }
+}
