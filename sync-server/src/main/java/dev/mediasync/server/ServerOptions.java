@@ -11,13 +11,15 @@ import java.time.Duration;
  *     engine option, this only bounds how late after it a socket is closed
  * @param outboundLimitBytes a socket whose unsent bytes pass this is a slow consumer and is closed
  * @param defaultRestDeviceId device id of REST writes whose token and headers name none
+ * @param eventLoops how many event loops accept and serve connections (one server each)
  */
 public record ServerOptions(
     String host,
     int port,
     Duration sweepInterval,
     long outboundLimitBytes,
-    String defaultRestDeviceId) {
+    String defaultRestDeviceId,
+    int eventLoops) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8083;
@@ -30,22 +32,32 @@ public record ServerOptions(
         DEFAULT_PORT,
         Duration.ofSeconds(1),
         DEFAULT_OUTBOUND_LIMIT_BYTES,
-        DEFAULT_REST_DEVICE_ID);
+        DEFAULT_REST_DEVICE_ID,
+        Runtime.getRuntime().availableProcessors());
   }
 
   public ServerOptions withHost(String h) {
-    return new ServerOptions(h, port, sweepInterval, outboundLimitBytes, defaultRestDeviceId);
+    return new ServerOptions(
+        h, port, sweepInterval, outboundLimitBytes, defaultRestDeviceId, eventLoops);
   }
 
   public ServerOptions withPort(int p) {
-    return new ServerOptions(host, p, sweepInterval, outboundLimitBytes, defaultRestDeviceId);
+    return new ServerOptions(
+        host, p, sweepInterval, outboundLimitBytes, defaultRestDeviceId, eventLoops);
   }
 
   public ServerOptions withSweepInterval(Duration d) {
-    return new ServerOptions(host, port, d, outboundLimitBytes, defaultRestDeviceId);
+    return new ServerOptions(host, port, d, outboundLimitBytes, defaultRestDeviceId, eventLoops);
+  }
+
+  public ServerOptions withEventLoops(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("eventLoops must be >= 1");
+    }
+    return new ServerOptions(host, port, sweepInterval, outboundLimitBytes, defaultRestDeviceId, n);
   }
 
   public ServerOptions withOutboundLimitBytes(long b) {
-    return new ServerOptions(host, port, sweepInterval, b, defaultRestDeviceId);
+    return new ServerOptions(host, port, sweepInterval, b, defaultRestDeviceId, eventLoops);
   }
 }

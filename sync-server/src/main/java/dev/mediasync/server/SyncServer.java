@@ -13,13 +13,18 @@ import dev.mediasync.server.http.RequestAuth;
 import dev.mediasync.server.http.Responder;
 import dev.mediasync.server.http.SyncRoutes;
 import dev.mediasync.server.ws.WebSocketEndpoint;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +48,8 @@ public final class SyncServer {
   private final WebSocketEndpoint webSockets;
   private final Router router;
   private volatile boolean draining;
-  private HttpServer http;
+  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+  private final List<String> deployments = new CopyOnWriteArrayList<>();
   private long heartbeatTimer = -1;
   private long sweepTimer = -1;
 
@@ -96,21 +102,53 @@ public final class SyncServer {
             .setRegisterWebSocketWriteHandlers(false)
             .setWebSocketClosingTimeout(CLOSING_HANDSHAKE_SECONDS)
             .setIdleTimeout(0);
-    return vertx
-        .createHttpServer(httpOptions)
-        .requestHandler(router)
-        .listen()
-        .map(
-            server -> {
-              this.http = server;
+    // One server per event loop on the same port, each deployed as a verticle instance so it
+    // gets its own loop: Vert.x shares the listening socket and spreads connections over them. A
+    // single server would pin every socket to one core. The first binds (possibly a random port);
+    // the others bind the port it got.
+    return deployServers(httpOptions, 1)
+        .compose(
+            port ->
+                options.eventLoops() > 1
+                    ? deployServers(
+                            new HttpServerOptions(httpOptions).setPort(port),
+                            options.eventLoops() - 1)
+                        .map(port)
+                    : Future.succeededFuture(port))
+        .onSuccess(
+            port -> {
               heartbeatTimer =
                   vertx.setPeriodic(
                       engine.options().heartbeat().toMillis(), id -> webSockets.heartbeat());
               sweepTimer =
                   vertx.setPeriodic(
                       options.sweepInterval().toMillis(), id -> engine.hub().sweepIdle());
-              return server.actualPort();
             });
+  }
+
+  /** Deploys {@code instances} listening servers; completes with the bound port. */
+  private Future<Integer> deployServers(HttpServerOptions httpOptions, int instances) {
+    AtomicInteger port = new AtomicInteger();
+    return vertx
+        .deployVerticle(
+            () ->
+                new VerticleBase() {
+                  @Override
+                  public Future<?> start() {
+                    return vertx
+                        .createHttpServer(httpOptions)
+                        .requestHandler(router)
+                        .listen()
+                        .onSuccess(
+                            server -> {
+                              servers.add(server);
+                              port.set(server.actualPort());
+                            });
+                  }
+                },
+            new DeploymentOptions().setInstances(instances))
+        .onSuccess(deployments::add)
+        .map(id -> port.get());
   }
 
   /**
@@ -130,7 +168,9 @@ public final class SyncServer {
                 log.warn("{} writes still in flight after {}", inFlight.count(), DRAIN_TIMEOUT);
               }
             })
-        .compose(v -> http == null ? Future.succeededFuture() : http.close());
+        .compose(v -> Future.join(servers.stream().map(HttpServer::close).toList()))
+        .compose(v -> Future.join(deployments.stream().map(vertx::undeploy).toList()))
+        .mapEmpty();
   }
 
   private Future<Void> timeout(Duration d) {
