@@ -1,62 +1,201 @@
 package dev.mediasync.engine;
 
+import dev.mediasync.core.ClockSkewException;
+import dev.mediasync.core.HybridClock;
+import dev.mediasync.engine.port.Broker;
+import dev.mediasync.engine.port.Envelope;
 import dev.mediasync.engine.port.LoggedOp;
 import dev.mediasync.engine.port.OpStore;
+import dev.mediasync.engine.port.Topic;
 import dev.mediasync.engine.port.UserLog;
 import dev.mediasync.protocol.JsonCodec;
 import dev.mediasync.protocol.ServerMessage.SyncOp;
 import dev.mediasync.protocol.UserState;
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Loads each user's replica from the store once and shares it; concurrent first requests wait on
  * the same load. A replica marked broken (a write failed after changing memory) is dropped and
  * loaded again on next use.
+ *
+ * <p><b>Several nodes.</b> Another node may write for the same user, so a cached replica must not
+ * go stale. A replica is cached only while it is subscribed to {@code user.{id}.sync}: the cache
+ * subscribes <i>before</i> it loads (broker rule 5, so no op falls between the load and the
+ * subscription), applies every op it then receives (idempotent and commutative, so ops the load
+ * already had, or our own, change nothing) and observes their timestamps on the HLC, so the clocks
+ * of all nodes are merged through the ops they exchange. It unsubscribes when the replica leaves
+ * the cache. If the subscription fails (broker down), the replica is served for that one request
+ * and not cached (it is reloaded from the store on every use until the broker is back). When the
+ * broker reports a delivery gap, every cached replica is dropped.
  */
 final class ReplicaCache {
   private final OpStore store;
+  private final Broker broker;
+  private final HybridClock clock;
   private final JsonCodec codec;
+  private final SyncListener listener;
   private final int rememberOps;
   private final ConcurrentMap<String, Future<UserReplica>> replicas = new ConcurrentHashMap<>();
+  private final AtomicLong gaps = new AtomicLong();
 
-  ReplicaCache(OpStore store, JsonCodec codec, int rememberOps) {
+  ReplicaCache(
+      OpStore store,
+      Broker broker,
+      HybridClock clock,
+      JsonCodec codec,
+      SyncListener listener,
+      int rememberOps) {
     this.store = store;
+    this.broker = broker;
+    this.clock = clock;
     this.codec = codec;
+    this.listener = listener;
     this.rememberOps = rememberOps;
+    broker.onDeliveryGap(this::dropAll);
   }
 
   Future<UserReplica> get(String userId) {
     Future<UserReplica> f = replicas.computeIfAbsent(userId, this::load);
     if (f.succeeded() && f.result().isBroken()) {
-      replicas.remove(userId, f);
+      if (replicas.remove(userId, f)) {
+        f.result().unsubscribe();
+      }
       return get(userId);
     }
     if (f.failed()) {
       replicas.remove(userId, f);
+    } else if (!f.isComplete()) {
+      f.onSuccess(r -> dropIfUncached(userId, f));
+    } else {
+      dropIfUncached(userId, f);
     }
     return f;
   }
 
+  /** A replica loaded without a subscription serves the requests that waited for it, no more. */
+  private void dropIfUncached(String userId, Future<UserReplica> f) {
+    if (f.result().isUncached()) {
+      replicas.remove(userId, f);
+    }
+  }
+
   /** Drops a user's replica (it is reloaded on next use). */
   void evict(String userId) {
-    replicas.remove(userId);
+    Future<UserReplica> f = replicas.remove(userId);
+    if (f != null && f.succeeded()) {
+      f.result().markBroken();
+      f.result().unsubscribe();
+    }
   }
 
   int size() {
     return replicas.size();
   }
 
+  /** The broker lost envelopes: no cached replica can be trusted to be complete. */
+  private void dropAll() {
+    gaps.incrementAndGet();
+    for (String userId : List.copyOf(replicas.keySet())) {
+      evict(userId);
+    }
+  }
+
+  /** Feeds broker envelopes to a replica that may still be loading. */
+  private final class Feed {
+    private final String userId;
+    // Guarded by this: ops received before the load finished.
+    private List<SyncOp> early = new ArrayList<>();
+    private volatile UserReplica replica;
+
+    Feed(String userId) {
+      this.userId = userId;
+    }
+
+    void accept(Envelope envelope) {
+      if (envelope.topic() != Topic.SYNC || envelope.opTimestamp() == null) {
+        return;
+      }
+      UserReplica r = replica;
+      if (r != null && r.isOwnEcho(envelope.opTimestamp())) {
+        return;
+      }
+      try {
+        clock.observe(envelope.opTimestamp());
+      } catch (ClockSkewException e) {
+        // Another node's clock is far ahead; keep ours. The op itself is still applied.
+        listener.opRejected("remote_clock_skew");
+      }
+      SyncOp op;
+      try {
+        op = codec.decodeOp(envelope.json());
+      } catch (RuntimeException e) {
+        if (r != null) {
+          r.markBroken(); // cannot apply it: reload from the store on next use
+        }
+        return;
+      }
+      if (r == null) {
+        synchronized (this) {
+          if (replica == null) {
+            early.add(op);
+            return;
+          }
+          r = replica;
+        }
+      }
+      r.applyRemote(op);
+    }
+
+    synchronized void attach(UserReplica r) {
+      for (SyncOp op : early) {
+        r.applyRemote(op);
+      }
+      early = null;
+      replica = r;
+    }
+  }
+
   private Future<UserReplica> load(String userId) {
-    return store.load(userId).map(log -> rebuild(userId, log));
+    long gapsAtStart = gaps.get();
+    Feed feed = new Feed(userId);
+    return broker
+        .subscribe(userId, feed::accept)
+        .transform(
+            sub -> {
+              Broker.Subscription subscription = sub.succeeded() ? sub.result() : null;
+              return store
+                  .load(userId)
+                  .map(log -> rebuild(userId, log))
+                  .map(
+                      replica -> {
+                        feed.attach(replica);
+                        replica.subscription(subscription);
+                        if (subscription == null || gaps.get() != gapsAtStart) {
+                          // Not kept fresh by the broker: serve this request, reload next time.
+                          replica.markUncached();
+                          replica.unsubscribe();
+                        }
+                        return replica;
+                      })
+                  .onFailure(
+                      e -> {
+                        if (subscription != null) {
+                          subscription.unsubscribe();
+                        }
+                      });
+            });
   }
 
   private UserReplica rebuild(String userId, UserLog log) {
     UserState state =
         log.snapshot() == null ? UserState.EMPTY : codec.decodeState(log.snapshot().payload());
-    java.util.List<LoggedOp> withIds = new java.util.ArrayList<>();
-    java.util.List<SyncOp> ops = new java.util.ArrayList<>();
+    List<LoggedOp> withIds = new ArrayList<>();
+    List<SyncOp> ops = new ArrayList<>();
     for (LoggedOp logged : log.ops()) {
       SyncOp op = codec.decodeOp(logged.payload());
       state = state.apply(op);
