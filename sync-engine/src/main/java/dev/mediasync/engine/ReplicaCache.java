@@ -124,12 +124,8 @@ final class ReplicaCache {
       if (r != null && r.isOwnEcho(envelope.opTimestamp())) {
         return;
       }
-      try {
-        clock.observe(envelope.opTimestamp());
-      } catch (ClockSkewException e) {
-        // Another node's clock is far ahead; keep ours. The op itself is still applied.
-        listener.opRejected("remote_clock_skew");
-      }
+      // Another node's clock far ahead is not followed (skew); the op itself is still applied.
+      observe(envelope.opTimestamp());
       SyncOp op;
       try {
         op = codec.decodeOp(envelope.json());
@@ -191,6 +187,17 @@ final class ReplicaCache {
             });
   }
 
+  private void observe(dev.mediasync.core.HybridTimestamp ts) {
+    if (ts.equals(dev.mediasync.core.HybridTimestamp.ZERO)) {
+      return;
+    }
+    try {
+      clock.observe(ts);
+    } catch (ClockSkewException e) {
+      listener.opRejected("remote_clock_skew");
+    }
+  }
+
   private UserReplica rebuild(String userId, UserLog log) {
     UserState state =
         log.snapshot() == null ? UserState.EMPTY : codec.decodeState(log.snapshot().payload());
@@ -204,6 +211,7 @@ final class ReplicaCache {
         ops.add(op);
       }
     }
+    observe(state.latest()); // several nodes: our next op must come after every stored one
     UserReplica replica = new UserReplica(userId, state, rememberOps);
     for (int i = 0; i < withIds.size(); i++) {
       LoggedOp logged = withIds.get(i);
