@@ -23,7 +23,10 @@ class SlowConsumerIT {
       String since =
           server
               .http()
-              .put("/api/v1/sync/preferences/start", server.token("s-slow", "phone"), "{\"value\":1}")
+              .put(
+                  "/api/v1/sync/preferences/start",
+                  server.token("s-slow", "phone"),
+                  "{\"value\":1}")
               .json()
               .path("timestamp")
               .asText();
@@ -39,7 +42,9 @@ class SlowConsumerIT {
       boolean offlineSeen = false;
       for (int i = 0; i < writes; i++) {
         Http.Resp r =
-            server.http().put("/api/v1/sync/preferences/k" + i, writer, "{\"value\":" + BIG_VALUE + "}");
+            server
+                .http()
+                .put("/api/v1/sync/preferences/k" + i, writer, "{\"value\":" + BIG_VALUE + "}");
         assertThat(r.status()).isEqualTo(200);
       }
       int updates = 0;
