@@ -62,9 +62,8 @@ final class ReplicaCache {
   Future<UserReplica> get(String userId) {
     Future<UserReplica> f = replicas.computeIfAbsent(userId, this::load);
     if (f.succeeded() && f.result().isBroken()) {
-      if (replicas.remove(userId, f)) {
-        f.result().unsubscribe();
-      }
+      UserReplica old = f.result();
+      replicas.computeIfPresent(userId, (k, cur) -> cur == f ? reload(userId, old) : cur);
       return get(userId);
     }
     if (f.failed()) {
@@ -105,8 +104,41 @@ final class ReplicaCache {
     }
   }
 
+  /**
+   * Loads a broken replica again from the store, keeping its broker subscription (no SUBSCRIBE
+   * round trip): a write refused as stale is retried at once, before the other node writes again.
+   * Envelopes that arrive meanwhile are buffered and applied to the new replica.
+   */
+  private Future<UserReplica> reload(String userId, UserReplica old) {
+    Broker.Subscription subscription = old.takeSubscription();
+    Feed feed = old.feed();
+    if (subscription == null || feed == null) {
+      return load(userId);
+    }
+    long gapsAtStart = gaps.get();
+    feed.detach();
+    return store
+        .load(userId)
+        .map(log -> rebuild(userId, log))
+        .map(replica -> adopt(replica, feed, subscription, gapsAtStart))
+        .onFailure(e -> subscription.unsubscribe());
+  }
+
+  private UserReplica adopt(
+      UserReplica replica, Feed feed, Broker.Subscription subscription, long gapsAtStart) {
+    replica.feed(feed);
+    feed.attach(replica);
+    replica.subscription(subscription);
+    if (subscription == null || gaps.get() != gapsAtStart) {
+      // Not kept fresh by the broker: serve this request, reload next time.
+      replica.markUncached();
+      replica.unsubscribe();
+    }
+    return replica;
+  }
+
   /** Feeds broker envelopes to a replica that may still be loading. */
-  private final class Feed {
+  final class Feed {
     private final String userId;
     // Guarded by this: ops received before the load finished.
     private List<SyncOp> early = new ArrayList<>();
@@ -147,6 +179,12 @@ final class ReplicaCache {
       r.applyRemote(op);
     }
 
+    /** The replica is being replaced: buffer envelopes until {@link #attach}. */
+    synchronized void detach() {
+      replica = null;
+      early = new ArrayList<>();
+    }
+
     synchronized void attach(UserReplica r) {
       for (SyncOp op : early) {
         r.applyRemote(op);
@@ -167,17 +205,7 @@ final class ReplicaCache {
               return store
                   .load(userId)
                   .map(log -> rebuild(userId, log))
-                  .map(
-                      replica -> {
-                        feed.attach(replica);
-                        replica.subscription(subscription);
-                        if (subscription == null || gaps.get() != gapsAtStart) {
-                          // Not kept fresh by the broker: serve this request, reload next time.
-                          replica.markUncached();
-                          replica.unsubscribe();
-                        }
-                        return replica;
-                      })
+                  .map(replica -> adopt(replica, feed, subscription, gapsAtStart))
                   .onFailure(
                       e -> {
                         if (subscription != null) {

@@ -150,6 +150,23 @@ final class UserReplica {
     this.subscription = sub;
   }
 
+  /** Hands the subscription over (to the replica that replaces this one); null if none. */
+  Broker.Subscription takeSubscription() {
+    Broker.Subscription sub = subscription;
+    subscription = null;
+    return sub;
+  }
+
+  private volatile ReplicaCache.Feed feed;
+
+  void feed(ReplicaCache.Feed f) {
+    this.feed = f;
+  }
+
+  ReplicaCache.Feed feed() {
+    return feed;
+  }
+
   /** Drops the broker subscription, if any; called when the replica leaves the cache. */
   void unsubscribe() {
     Broker.Subscription sub = subscription;
