@@ -59,7 +59,7 @@ final class Adapters {
             "",
             config.presenceTimeout(),
             REDIS_TIMEOUT_MS);
-    return new PubSub(
-        broker, presence, Future.join(broker.ready(), presence.ping()).mapEmpty(), presence::close);
+    // Ready once the broker's two connections are up; the presence client connects per call.
+    return new PubSub(broker, presence, broker.ready(), presence::close);
   }
 }
