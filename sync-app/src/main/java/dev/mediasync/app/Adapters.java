@@ -1,14 +1,26 @@
 package dev.mediasync.app;
 
+import dev.mediasync.broker.redis.RedisBroker;
+import dev.mediasync.broker.redis.RedisPresenceStore;
+import dev.mediasync.broker.redis.RedisSupport;
+import dev.mediasync.engine.port.Broker;
+import dev.mediasync.engine.port.InMemoryPresenceStore;
+import dev.mediasync.engine.port.InProcessBroker;
 import dev.mediasync.engine.port.OpStore;
 import dev.mediasync.store.postgres.PostgresOpStore;
 import dev.mediasync.store.postgres.PostgresOptions;
+import dev.mediasync.engine.port.PresenceStore;
 import dev.mediasync.store.sqlite.SqliteOpStore;
 import dev.mediasync.store.sqlite.SqliteOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.function.Supplier;
 
 /** Chooses the adapter for each port from the configuration. */
 final class Adapters {
+  /** How long a Redis call (publish, presence update, ping) may take before its future fails. */
+  static final long REDIS_TIMEOUT_MS = 2_000;
+
   private Adapters() {}
 
   /**
@@ -29,5 +41,36 @@ final class Adapters {
         SqliteOptions.defaults(config.dataDir())
             .withSynchronous(SqliteOptions.Synchronous.valueOf(config.sqliteSynchronous()));
     return SqliteOpStore.open(options);
+  }
+
+  /**
+   * Pub/sub and presence: in-process and in-memory for one node; Redis (shared by every node) when
+   * {@code SYNC_REDIS_URL} is set.
+   *
+   * @param ready completes when the adapters can serve (Redis connected), or fails
+   * @param close releases what the broker's own close does not
+   */
+  record PubSub(
+      Broker broker, PresenceStore presence, Future<Void> ready, Supplier<Future<Void>> close) {}
+
+  static PubSub openPubSub(Vertx vertx, AppConfig config, String nodeId) {
+    if (config.redisUrl() == null) {
+      return new PubSub(
+          new InProcessBroker(),
+          new InMemoryPresenceStore(),
+          Future.succeededFuture(),
+          Future::succeededFuture);
+    }
+    RedisBroker broker =
+        new RedisBroker(
+            vertx, RedisSupport.client(vertx, config.redisUrl(), 2), nodeId, "", REDIS_TIMEOUT_MS);
+    RedisPresenceStore presence =
+        new RedisPresenceStore(
+            RedisSupport.client(vertx, config.redisUrl(), 8),
+            "",
+            config.presenceTimeout(),
+            REDIS_TIMEOUT_MS);
+    // Ready once the broker's two connections are up; the presence client connects per call.
+    return new PubSub(broker, presence, broker.ready(), presence::close);
   }
 }

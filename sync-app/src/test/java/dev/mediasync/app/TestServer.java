@@ -1,6 +1,7 @@
 package dev.mediasync.app;
 
 import dev.mediasync.engine.EngineOptions;
+import dev.mediasync.engine.port.OpStore;
 import dev.mediasync.server.auth.JwtSettings;
 import dev.mediasync.server.auth.TokenIssuer;
 import dev.mediasync.testkit.FakeClock;
@@ -34,6 +35,7 @@ public final class TestServer implements AutoCloseable {
   private final FakeClock clock;
   private final Map<String, String> env;
   private final UnaryOperator<EngineOptions> tuning;
+  private final OpStore sharedStore;
   private SyncApp app;
 
   private TestServer(
@@ -41,12 +43,14 @@ public final class TestServer implements AutoCloseable {
       boolean ownsDataDir,
       FakeClock clock,
       Map<String, String> env,
-      UnaryOperator<EngineOptions> tuning) {
+      UnaryOperator<EngineOptions> tuning,
+      OpStore sharedStore) {
     this.dataDir = dataDir;
     this.ownsDataDir = ownsDataDir;
     this.clock = clock;
     this.env = env;
     this.tuning = tuning;
+    this.sharedStore = sharedStore;
   }
 
   public static TestServer start() {
@@ -63,6 +67,15 @@ public final class TestServer implements AutoCloseable {
     private UnaryOperator<EngineOptions> tuning = UnaryOperator.identity();
     private Path dataDir;
     private FakeClock clock;
+    private OpStore store;
+
+    /**
+     * Uses {@code shared} as the op store (several nodes in one JVM); the server won't close it.
+     */
+    public Builder store(OpStore shared) {
+      this.store = shared;
+      return this;
+    }
 
     public Builder env(String name, String value) {
       env.put(name, value);
@@ -89,7 +102,7 @@ public final class TestServer implements AutoCloseable {
         Path dir = dataDir != null ? dataDir : Files.createTempDirectory("sync-it-");
         TestServer server =
             new TestServer(
-                dir, dataDir == null, clock != null ? clock : new FakeClock(), env, tuning);
+                dir, dataDir == null, clock != null ? clock : new FakeClock(), env, tuning, store);
         server.boot();
         return server;
       } catch (IOException e) {
@@ -106,6 +119,9 @@ public final class TestServer implements AutoCloseable {
     AppConfig config = AppConfig.fromEnvironment(e);
     SyncApp.Wiring wiring =
         new SyncApp.Wiring(clock, clock.asJavaClock(), Duration.ofMillis(20), tuning);
+    if (sharedStore != null) {
+      wiring = wiring.withStore(sharedStore);
+    }
     app =
         await(
             SyncApp.start(config, JwtSettings.hs256(SECRET), wiring)

@@ -11,6 +11,7 @@ import dev.mediasync.engine.port.Envelope;
 import dev.mediasync.engine.port.LoggedOp;
 import dev.mediasync.engine.port.OpStore;
 import dev.mediasync.engine.port.Route;
+import dev.mediasync.engine.port.StaleTimestampException;
 import dev.mediasync.engine.port.StoredSnapshot;
 import dev.mediasync.engine.port.Topic;
 import dev.mediasync.protocol.ClientMessage.PreferenceWrite;
@@ -63,15 +64,33 @@ public final class SyncService {
     this.options = options;
     this.listener = listener;
     this.replicas =
-        new ReplicaCache(store, codec, Math.max(1, options.keepOps() + options.compactEveryOps()));
+        new ReplicaCache(
+            store,
+            broker,
+            clock,
+            codec,
+            listener,
+            Math.max(1, options.keepOps() + options.compactEveryOps()));
   }
+
+  /**
+   * Several nodes: how often one write is tried when the store says this node's replica was stale
+   * ({@link StaleTimestampException}: another node stored a newer op first; {@link
+   * DuplicateOpIdException} for an op id another node already stored). Each retry reloads the
+   * replica; the client gets exactly one answer.
+   */
+  static final int MAX_WRITE_ATTEMPTS = 3;
 
   /** Applies one write of {@code deviceId}; completes when durable. */
   public Future<WriteResult> write(String userId, String deviceId, Write write) {
+    return write(userId, deviceId, write, 1);
+  }
+
+  private Future<WriteResult> write(String userId, String deviceId, Write write, int attempt) {
     return replicas
         .get(userId)
         .recover(e -> Future.failedFuture(unavailable(e)))
-        .compose(replica -> apply(replica, deviceId, write));
+        .compose(replica -> apply(replica, deviceId, write, attempt));
   }
 
   /** The user's acknowledged state (what REST reads return). */
@@ -86,7 +105,8 @@ public final class SyncService {
     return clock;
   }
 
-  private Future<WriteResult> apply(UserReplica replica, String deviceId, Write write) {
+  private Future<WriteResult> apply(
+      UserReplica replica, String deviceId, Write write, int attempt) {
     Promise<WriteResult> answer = Promise.promise();
     Future<Void> appended;
     SyncOp op;
@@ -129,19 +149,43 @@ public final class SyncService {
             if (r.succeeded()) {
               listener.opStored(System.nanoTime() - started);
               replica.markDurable(op);
-              publish(replica.userId, logged, deviceId);
+              publish(replica, logged, deviceId);
               if (compaction != null) {
                 compact(replica, compaction);
               }
               answer.complete(new WriteResult(op, write.opId(), applied, false));
             } else {
               replica.markBroken();
+              if (attempt < MAX_WRITE_ATTEMPTS && isStaleReplica(r.cause(), write)) {
+                // Several nodes: our replica missed another node's op. The replica is reloaded
+                // (it is broken now) and the write made again; its answer is this one's.
+                listener.opRejected("stale_replica_retry");
+                write(replica.userId, deviceId, write, attempt + 1).onComplete(answer);
+                return;
+              }
               listener.opRejected("store_failure");
               answer.fail(storeFailure(r.cause()));
             }
           });
     }
     return answer.future();
+  }
+
+  /**
+   * True if the store refused the op because this node's view was behind: a newer op of the user is
+   * stored (the HLC observes it so the retry's timestamp is after it), or another node already
+   * stored this op id (the reloaded replica then knows it and answers as for a retry).
+   */
+  private boolean isStaleReplica(Throwable cause, Write write) {
+    if (cause instanceof StaleTimestampException stale) {
+      try {
+        clock.observe(stale.newest());
+      } catch (ClockSkewException e) {
+        return false;
+      }
+      return true;
+    }
+    return cause instanceof DuplicateOpIdException && write.opId() != null;
   }
 
   private HybridTimestamp timestampFor(Write write) {
@@ -181,16 +225,22 @@ public final class SyncService {
         || before.preferences() != after.preferences();
   }
 
-  private void publish(String userId, LoggedOp logged, String writerDevice) {
+  private void publish(UserReplica replica, LoggedOp logged, String writerDevice) {
+    // The broker echoes the op back to this node's replica subscription; skip it there.
+    replica.expectEcho(logged.timestamp());
     broker
         .publish(
             new Envelope(
-                userId,
+                replica.userId,
                 Topic.SYNC,
                 logged.payload(),
                 Route.allExcept(writerDevice),
                 logged.timestamp()))
-        .onFailure(e -> listener.publishFailed(Topic.SYNC, e));
+        .onFailure(
+            e -> {
+              replica.isOwnEcho(logged.timestamp()); // no echo will come
+              listener.publishFailed(Topic.SYNC, e);
+            });
   }
 
   private void compact(UserReplica replica, UserReplica.CompactionPlan plan) {

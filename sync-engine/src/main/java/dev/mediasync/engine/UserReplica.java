@@ -1,12 +1,15 @@
 package dev.mediasync.engine;
 
 import dev.mediasync.core.HybridTimestamp;
+import dev.mediasync.engine.port.Broker;
 import dev.mediasync.protocol.ServerMessage.SyncOp;
 import dev.mediasync.protocol.UserState;
 import io.vertx.core.Future;
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One user's state on this node.
@@ -33,6 +36,15 @@ final class UserReplica {
 
   private volatile UserState durableState;
   private volatile boolean broken;
+  private volatile boolean uncached;
+
+  // Several nodes: timestamps of ops this replica wrote and published whose echo from the broker
+  // has not come back yet; the echo is then skipped without decoding. Guarded by this.
+  private final Set<HybridTimestamp> ownEchoes = new HashSet<>();
+  private static final int MAX_OWN_ECHOES = 4_096;
+
+  /** The broker subscription that keeps this replica fresh while cached; null if none. */
+  private volatile Broker.Subscription subscription;
 
   UserReplica(String userId, UserState loaded, int rememberOps) {
     this.userId = userId;
@@ -109,6 +121,69 @@ final class UserReplica {
 
   /** A compaction to run once the op that triggered it is durable. */
   record CompactionPlan(UserState snapshotState, HybridTimestamp stable) {}
+
+  /**
+   * Several nodes: an op of this user that reached us through the broker, possibly written by
+   * another node. It is durable (ops are published after they are stored), so it goes into both
+   * views. {@link UserState#apply} is idempotent and commutative, so an op already applied (our
+   * own, or one the load already contained) changes nothing, and order does not matter.
+   */
+  synchronized void applyRemote(SyncOp op) {
+    state = state.apply(op);
+    durableState = durableState.apply(op);
+  }
+
+  /** Remembers that the op at {@code ts} is about to be published by this replica. */
+  synchronized void expectEcho(HybridTimestamp ts) {
+    if (ownEchoes.size() >= MAX_OWN_ECHOES) {
+      ownEchoes.clear(); // echoes were lost (broker down): forget them; re-applying is harmless
+    }
+    ownEchoes.add(ts);
+  }
+
+  /** True (and forgets it) if {@code ts} is the echo of an op this replica published. */
+  synchronized boolean isOwnEcho(HybridTimestamp ts) {
+    return ownEchoes.remove(ts);
+  }
+
+  void subscription(Broker.Subscription sub) {
+    this.subscription = sub;
+  }
+
+  /** Hands the subscription over (to the replica that replaces this one); null if none. */
+  Broker.Subscription takeSubscription() {
+    Broker.Subscription sub = subscription;
+    subscription = null;
+    return sub;
+  }
+
+  private volatile ReplicaCache.Feed feed;
+
+  void feed(ReplicaCache.Feed f) {
+    this.feed = f;
+  }
+
+  ReplicaCache.Feed feed() {
+    return feed;
+  }
+
+  /** Drops the broker subscription, if any; called when the replica leaves the cache. */
+  void unsubscribe() {
+    Broker.Subscription sub = subscription;
+    subscription = null;
+    if (sub != null) {
+      sub.unsubscribe();
+    }
+  }
+
+  /** Loaded without a broker subscription: must not be cached (see {@link ReplicaCache}). */
+  void markUncached() {
+    uncached = true;
+  }
+
+  boolean isUncached() {
+    return uncached;
+  }
 
   boolean isBroken() {
     return broken;

@@ -32,6 +32,14 @@ public interface Broker {
   /** Subscribes to all of one user's channels. */
   Future<Subscription> subscribe(String userId, Consumer<Envelope> handler);
 
+  /**
+   * Registers {@code listener}, called (on any thread) when envelopes published from now on until
+   * the subscriptions are restored may not reach this node: the connection to the backend was lost.
+   * Subscribers that keep state derived from envelopes (the replica cache) must drop it. Sessions
+   * recover through {@code since=}. The in-process broker never loses envelopes and never calls it.
+   */
+  default void onDeliveryGap(Runnable listener) {}
+
   /** Succeeds if the broker is reachable now; for readiness probes. */
   Future<Void> ping();
 

@@ -20,7 +20,12 @@ public final class InProcessBroker implements Broker {
     List<Consumer<Envelope>> handlers = handlersByUser.get(envelope.userId());
     if (handlers != null) {
       for (Consumer<Envelope> h : handlers) {
-        h.accept(envelope);
+        try {
+          h.accept(envelope);
+        } catch (RuntimeException e) {
+          // Rule 4: a failing subscriber never turns into an exception for the publisher (a
+          // write), nor keeps the envelope from the other subscribers.
+        }
       }
     }
     return Future.succeededFuture();

@@ -1,0 +1,141 @@
+package dev.mediasync.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP forwarder on a fixed local port that a test can stop (every connection is cut and new ones
+ * are refused) and start again, to simulate a backend going down without touching the backend.
+ */
+public final class TcpProxy implements AutoCloseable {
+  private final String targetHost;
+  private final int targetPort;
+  private final int port;
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private volatile ServerSocket server;
+
+  private TcpProxy(String targetHost, int targetPort, int port) {
+    this.targetHost = targetHost;
+    this.targetPort = targetPort;
+    this.port = port;
+  }
+
+  /** Starts a proxy on a free local port. */
+  public static TcpProxy start(String targetHost, int targetPort) {
+    try {
+      TcpProxy p = new TcpProxy(targetHost, targetPort, freePort());
+      p.resume();
+      return p;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Accepts and forwards again (on the same port). */
+  public synchronized void resume() {
+    if (server != null) {
+      return;
+    }
+    try {
+      ServerSocket s = new ServerSocket();
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      server = s;
+      Thread t = new Thread(() -> acceptLoop(s), "tcp-proxy-" + port);
+      t.setDaemon(true);
+      t.start();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Cuts every connection and refuses new ones until {@link #resume()}. */
+  public synchronized void cut() {
+    ServerSocket s = server;
+    server = null;
+    closeQuietly(s);
+    for (Socket socket : sockets) {
+      closeQuietly(socket);
+    }
+    sockets.clear();
+  }
+
+  @Override
+  public void close() {
+    cut();
+  }
+
+  private void acceptLoop(ServerSocket s) {
+    while (!s.isClosed()) {
+      try {
+        Socket client = s.accept();
+        Socket upstream = new Socket(targetHost, targetPort);
+        client.setTcpNoDelay(true);
+        upstream.setTcpNoDelay(true);
+        sockets.add(client);
+        sockets.add(upstream);
+        if (server != s) {
+          closeQuietly(client);
+          closeQuietly(upstream);
+          continue;
+        }
+        pump(client, upstream);
+        pump(upstream, client);
+      } catch (IOException e) {
+        // closed by cut(), or the target refused: keep going while open
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to) {
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[16 * 1024];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                  out.write(buf, 0, n);
+                  out.flush();
+                }
+              } catch (IOException e) {
+                // one side closed
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            },
+            "tcp-proxy-pump");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      // ignore
+    }
+  }
+}
