@@ -10,17 +10,20 @@ import java.util.List;
 /**
  * The compaction statements, prepared once on the writing connection. The SQL is the same for
  * SQLite and PostgreSQL (both tables keyed by user, upserts guarded by a WHERE so neither the
- * snapshot nor the mark ever goes back). Runs inside the caller's transaction, on the writer
- * thread.
+ * snapshot nor the mark ever goes back). Each compaction is one transaction of the writer's {@link
+ * Transaction}. Used by the writer thread only.
  */
 public final class Compaction implements AutoCloseable {
 
+  private final Transaction tx;
   private final PreparedStatement upsertSnapshot;
   private final PreparedStatement newestToDelete;
   private final PreparedStatement deleteOps;
   private final PreparedStatement upsertMark;
 
-  public Compaction(Connection conn) throws SQLException {
+  /** Prepares the statements on {@code conn}; {@code tx} brackets each run on it. */
+  public Compaction(Connection conn, Transaction tx) throws SQLException {
+    this.tx = tx;
     upsertSnapshot =
         conn.prepareStatement(
             "INSERT INTO snapshots (user_id, through, payload) VALUES (?, ?, ?)"
@@ -41,9 +44,19 @@ public final class Compaction implements AutoCloseable {
   /**
    * Stores {@code snapshot} unless a newer one is stored, deletes the user's ops at or before its
    * {@code through} except the newest {@code keepOps}, and raises the user's compaction mark to the
-   * newest deleted op.
+   * newest deleted op; all in one transaction.
+   *
+   * @throws SQLException if the transaction failed; it was rolled back
    */
-  public void apply(StoredSnapshot snapshot, int keepOps) throws SQLException {
+  public void run(StoredSnapshot snapshot, int keepOps) throws SQLException {
+    tx.run(
+        () -> {
+          apply(snapshot, keepOps);
+          return null;
+        });
+  }
+
+  private void apply(StoredSnapshot snapshot, int keepOps) throws SQLException {
     upsertSnapshot.setString(1, snapshot.userId());
     upsertSnapshot.setLong(2, snapshot.through().packed());
     upsertSnapshot.setString(3, snapshot.payload());

@@ -83,7 +83,7 @@ final class OpsWriter implements BatchWriter {
         conn.prepareStatement(
             "UPDATE user_heads h SET max_ts = q.t FROM unnest(?::text[], ?::bigint[]) AS q(u, t)"
                 + " WHERE h.user_id = q.u AND h.max_ts < q.t");
-    compaction = new Compaction(conn);
+    compaction = new Compaction(conn, tx);
   }
 
   static OpsWriter open(PostgresOptions options) throws SQLException {
@@ -220,19 +220,10 @@ final class OpsWriter implements BatchWriter {
     return outcomes;
   }
 
-  /**
-   * Stores {@code snapshot} unless a newer one is stored, deletes the user's ops at or before its
-   * {@code through} except the newest {@code keepOps}, and raises the user's compaction mark to the
-   * newest deleted op. The user's head is left alone: it never goes down.
-   */
   /** See {@link BatchWriter#compact}. The user's head is left alone: it never goes down. */
   @Override
   public void compact(StoredSnapshot snapshot, int keepOps) throws SQLException {
-    tx.run(
-        () -> {
-          compaction.apply(snapshot, keepOps);
-          return null;
-        });
+    compaction.run(snapshot, keepOps);
   }
 
   private Array text(String[] values) throws SQLException {

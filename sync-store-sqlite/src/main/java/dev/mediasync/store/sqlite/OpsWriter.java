@@ -36,7 +36,7 @@ final class OpsWriter implements BatchWriter {
             "INSERT OR IGNORE INTO ops (user_id, ts, op_id, fingerprint, payload)"
                 + " VALUES (?, ?, ?, ?, ?)");
     opExists = conn.prepareStatement("SELECT 1 FROM ops WHERE user_id = ? AND ts = ?");
-    compaction = new Compaction(conn);
+    compaction = new Compaction(conn, tx);
   }
 
   /** Opens the writing connection, migrates the schema and prepares the statements. */
@@ -102,11 +102,7 @@ final class OpsWriter implements BatchWriter {
 
   @Override
   public void compact(StoredSnapshot snapshot, int keepOps) throws SQLException {
-    tx.run(
-        () -> {
-          compaction.apply(snapshot, keepOps);
-          return null;
-        });
+    compaction.run(snapshot, keepOps);
   }
 
   /** Moves the WAL into the database file and truncates it; best effort, at shutdown. */
