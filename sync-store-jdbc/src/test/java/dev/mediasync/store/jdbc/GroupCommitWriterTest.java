@@ -93,16 +93,8 @@ class GroupCommitWriterTest {
 
   @Test
   void failedBatch_retriedOnANewConnectionWhenThePolicySays() throws Exception {
-    CountDownLatch open = new CountDownLatch(0);
     List<FakeWriter> opened = new ArrayList<>();
-    GroupCommitWriter<FakeWriter> writer =
-        writer(
-            () -> {
-              FakeWriter w = new FakeWriter(events, open, opened.isEmpty() ? 1 : 0);
-              opened.add(w);
-              return w;
-            },
-            (e, wasOpen) -> true);
+    GroupCommitWriter<FakeWriter> writer = writer(firstOneBroken(opened), (e, wasOpen) -> true);
 
     await(append(writer, 1));
 
@@ -114,16 +106,8 @@ class GroupCommitWriterTest {
 
   @Test
   void failedBatch_withoutRetry_failsItsFuturesAndTheNextBatchReopens() throws Exception {
-    CountDownLatch open = new CountDownLatch(0);
     List<FakeWriter> opened = new ArrayList<>();
-    GroupCommitWriter<FakeWriter> writer =
-        writer(
-            () -> {
-              FakeWriter w = new FakeWriter(events, open, opened.isEmpty() ? 1 : 0);
-              opened.add(w);
-              return w;
-            },
-            RetryPolicy.NEVER);
+    GroupCommitWriter<FakeWriter> writer = writer(firstOneBroken(opened), RetryPolicy.NEVER);
 
     Throwable failure = failureOf(append(writer, 1));
     await(append(writer, 2));
@@ -148,6 +132,16 @@ class GroupCommitWriterTest {
     await(stopped.future());
     assertThat(failureOf(after)).isInstanceOf(StoreUnavailableException.class);
     assertThat(events).containsExactly("finish", "close", "afterStop");
+  }
+
+  /** Opens writers into {@code opened}; the first one fails its first batch. */
+  private GroupCommitWriter.Opener<FakeWriter> firstOneBroken(List<FakeWriter> opened) {
+    CountDownLatch open = new CountDownLatch(0);
+    return () -> {
+      FakeWriter w = new FakeWriter(events, open, opened.isEmpty() ? 1 : 0);
+      opened.add(w);
+      return w;
+    };
   }
 
   private GroupCommitWriter<FakeWriter> writer(
