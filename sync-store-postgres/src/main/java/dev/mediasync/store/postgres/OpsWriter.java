@@ -5,6 +5,10 @@ import dev.mediasync.engine.port.DuplicateOpIdException;
 import dev.mediasync.engine.port.LoggedOp;
 import dev.mediasync.engine.port.StaleTimestampException;
 import dev.mediasync.engine.port.StoredSnapshot;
+import dev.mediasync.store.jdbc.BatchWriter;
+import dev.mediasync.store.jdbc.Compaction;
+import dev.mediasync.store.jdbc.JdbcResources;
+import dev.mediasync.store.jdbc.Transaction;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,7 +23,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The write transactions, on the writer's one connection. Used by the writer thread only.
+ * The PostgreSQL write transactions (auto-commit off: the driver begins, {@code commit} ends), on
+ * the writer's one connection. Used by the writer thread only.
  *
  * <p>An append batch is one transaction of five statements whatever its size (arrays through {@code
  * unnest}):
@@ -37,24 +42,23 @@ import java.util.Set;
  *   <li>raise the heads; commit.
  * </ol>
  */
-final class OpsWriter implements AutoCloseable {
+final class OpsWriter implements BatchWriter {
 
   private record UserTs(String userId, long ts) {}
 
   private record UserOpId(String userId, String opId) {}
 
   private final Connection conn;
+  private final Transaction tx;
   private final PreparedStatement lockHeads;
   private final PreparedStatement existing;
   private final PreparedStatement insertOps;
   private final PreparedStatement raiseHeads;
-  private final PreparedStatement upsertSnapshot;
-  private final PreparedStatement newestToDelete;
-  private final PreparedStatement deleteOps;
-  private final PreparedStatement upsertMark;
+  private final Compaction compaction;
 
   private OpsWriter(Connection conn) throws SQLException {
     this.conn = conn;
+    this.tx = Transaction.managed(conn);
     // DO UPDATE (a no-op) rather than DO NOTHING: it row-locks an existing head and returns it.
     lockHeads =
         conn.prepareStatement(
@@ -79,20 +83,7 @@ final class OpsWriter implements AutoCloseable {
         conn.prepareStatement(
             "UPDATE user_heads h SET max_ts = q.t FROM unnest(?::text[], ?::bigint[]) AS q(u, t)"
                 + " WHERE h.user_id = q.u AND h.max_ts < q.t");
-    upsertSnapshot =
-        conn.prepareStatement(
-            "INSERT INTO snapshots (user_id, through, payload) VALUES (?, ?, ?)"
-                + " ON CONFLICT (user_id) DO UPDATE SET through = EXCLUDED.through,"
-                + " payload = EXCLUDED.payload WHERE snapshots.through < EXCLUDED.through");
-    newestToDelete =
-        conn.prepareStatement(
-            "SELECT ts FROM ops WHERE user_id = ? AND ts <= ? ORDER BY ts DESC LIMIT 1 OFFSET ?");
-    deleteOps = conn.prepareStatement("DELETE FROM ops WHERE user_id = ? AND ts <= ?");
-    upsertMark =
-        conn.prepareStatement(
-            "INSERT INTO compaction_marks (user_id, compacted_through) VALUES (?, ?)"
-                + " ON CONFLICT (user_id) DO UPDATE SET compacted_through ="
-                + " GREATEST(compaction_marks.compacted_through, EXCLUDED.compacted_through)");
+    compaction = new Compaction(conn, tx);
   }
 
   static OpsWriter open(PostgresOptions options) throws SQLException {
@@ -100,7 +91,7 @@ final class OpsWriter implements AutoCloseable {
     try {
       return new OpsWriter(conn);
     } catch (SQLException | RuntimeException e) {
-      PgConnections.closeQuietly(conn);
+      JdbcResources.closeQuietly(conn);
       throw e;
     }
   }
@@ -112,158 +103,127 @@ final class OpsWriter implements AutoCloseable {
    *     it ({@link DuplicateOpIdException}, {@link StaleTimestampException})
    * @throws SQLException if the transaction failed; it was rolled back and nothing is stored
    */
-  List<RuntimeException> appendAll(List<LoggedOp> ops) throws SQLException {
-    try {
-      // 1. Lock the users' heads.
-      Map<String, Long> heads = new HashMap<>();
-      String[] users = ops.stream().map(LoggedOp::userId).distinct().toArray(String[]::new);
-      lockHeads.setArray(1, text(users));
-      try (ResultSet rs = lockHeads.executeQuery()) {
-        while (rs.next()) {
-          heads.put(rs.getString(1), rs.getLong(2));
-        }
-      }
-      if (heads.size() != users.length) {
-        throw new SQLException("locked " + heads.size() + " heads for " + users.length + " users");
-      }
-
-      // 2. What is stored already. A (user, ts) above the head cannot be stored.
-      Set<UserTs> storedTs = new HashSet<>();
-      Map<UserOpId, Long> storedOpIds = new HashMap<>();
-      List<String> tsUsers = new ArrayList<>();
-      List<Long> tsValues = new ArrayList<>();
-      List<String> idUsers = new ArrayList<>();
-      List<String> idValues = new ArrayList<>();
-      for (LoggedOp op : ops) {
-        if (op.timestamp().packed() <= heads.get(op.userId())) {
-          tsUsers.add(op.userId());
-          tsValues.add(op.timestamp().packed());
-        }
-        if (op.opId() != null) {
-          idUsers.add(op.userId());
-          idValues.add(op.opId());
-        }
-      }
-      if (!tsUsers.isEmpty() || !idUsers.isEmpty()) {
-        existing.setArray(1, text(tsUsers.toArray(String[]::new)));
-        existing.setArray(2, bigint(tsValues.toArray(Long[]::new)));
-        existing.setArray(3, text(idUsers.toArray(String[]::new)));
-        existing.setArray(4, text(idValues.toArray(String[]::new)));
-        try (ResultSet rs = existing.executeQuery()) {
-          while (rs.next()) {
-            String user = rs.getString(1);
-            long ts = rs.getLong(2);
-            storedTs.add(new UserTs(user, ts));
-            String opId = rs.getString(3);
-            if (opId != null) {
-              storedOpIds.put(new UserOpId(user, opId), ts);
-            }
-          }
-        }
-      }
-
-      // 3. Decide each op in order.
-      List<RuntimeException> outcomes = new ArrayList<>(ops.size());
-      List<LoggedOp> accepted = new ArrayList<>(ops.size());
-      Map<String, Long> newHeads = new LinkedHashMap<>();
-      for (LoggedOp op : ops) {
-        String user = op.userId();
-        long ts = op.timestamp().packed();
-        long head = heads.get(user);
-        if (storedTs.contains(new UserTs(user, ts))) {
-          outcomes.add(null); // replay of a stored op (rule 3)
-        } else if (op.opId() != null && storedOpIds.containsKey(new UserOpId(user, op.opId()))) {
-          outcomes.add(new DuplicateOpIdException(user, op.opId()));
-        } else if (ts <= head) {
-          outcomes.add(new StaleTimestampException(user, HybridTimestamp.fromPacked(head)));
-        } else {
-          outcomes.add(null);
-          accepted.add(op);
-          heads.put(user, ts);
-          newHeads.put(user, ts);
-          storedTs.add(new UserTs(user, ts));
-          if (op.opId() != null) {
-            storedOpIds.put(new UserOpId(user, op.opId()), ts);
-          }
-        }
-      }
-
-      if (!accepted.isEmpty()) {
-        // 4. Insert the accepted ops.
-        int n = accepted.size();
-        String[] u = new String[n];
-        Long[] t = new Long[n];
-        String[] id = new String[n];
-        String[] fp = new String[n];
-        String[] payload = new String[n];
-        for (int i = 0; i < n; i++) {
-          LoggedOp op = accepted.get(i);
-          u[i] = op.userId();
-          t[i] = op.timestamp().packed();
-          id[i] = op.opId();
-          fp[i] = op.fingerprint();
-          payload[i] = op.payload();
-        }
-        insertOps.setArray(1, text(u));
-        insertOps.setArray(2, bigint(t));
-        insertOps.setArray(3, text(id));
-        insertOps.setArray(4, text(fp));
-        insertOps.setArray(5, text(payload));
-        int inserted = insertOps.executeUpdate();
-        if (inserted != n) {
-          throw new SQLException("inserted " + inserted + " of " + n + " ops");
-        }
-
-        // 5. Raise the heads.
-        raiseHeads.setArray(1, text(newHeads.keySet().toArray(String[]::new)));
-        raiseHeads.setArray(2, bigint(newHeads.values().toArray(Long[]::new)));
-        int raised = raiseHeads.executeUpdate();
-        if (raised != newHeads.size()) {
-          throw new SQLException("raised " + raised + " of " + newHeads.size() + " user heads");
-        }
-      }
-      conn.commit();
-      return outcomes;
-    } catch (SQLException | RuntimeException e) {
-      rollbackAfter(e);
-      throw e;
-    }
+  @Override
+  public List<RuntimeException> appendAll(List<LoggedOp> ops) throws SQLException {
+    return tx.run(() -> store(ops));
   }
 
-  /**
-   * Stores {@code snapshot} unless a newer one is stored, deletes the user's ops at or before its
-   * {@code through} except the newest {@code keepOps}, and raises the user's compaction mark to the
-   * newest deleted op. The user's head is left alone: it never goes down.
-   */
-  void compact(StoredSnapshot snapshot, int keepOps) throws SQLException {
-    try {
-      upsertSnapshot.setString(1, snapshot.userId());
-      upsertSnapshot.setLong(2, snapshot.through().packed());
-      upsertSnapshot.setString(3, snapshot.payload());
-      upsertSnapshot.executeUpdate();
+  private List<RuntimeException> store(List<LoggedOp> ops) throws SQLException {
+    // 1. Lock the users' heads.
+    Map<String, Long> heads = new HashMap<>();
+    String[] users = ops.stream().map(LoggedOp::userId).distinct().toArray(String[]::new);
+    lockHeads.setArray(1, text(users));
+    try (ResultSet rs = lockHeads.executeQuery()) {
+      while (rs.next()) {
+        heads.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    if (heads.size() != users.length) {
+      throw new SQLException("locked " + heads.size() + " heads for " + users.length + " users");
+    }
 
-      newestToDelete.setString(1, snapshot.userId());
-      newestToDelete.setLong(2, snapshot.through().packed());
-      newestToDelete.setInt(3, keepOps);
-      Long cut = null;
-      try (ResultSet rs = newestToDelete.executeQuery()) {
-        if (rs.next()) {
-          cut = rs.getLong(1);
+    // 2. What is stored already. A (user, ts) above the head cannot be stored.
+    Set<UserTs> storedTs = new HashSet<>();
+    Map<UserOpId, Long> storedOpIds = new HashMap<>();
+    List<String> tsUsers = new ArrayList<>();
+    List<Long> tsValues = new ArrayList<>();
+    List<String> idUsers = new ArrayList<>();
+    List<String> idValues = new ArrayList<>();
+    for (LoggedOp op : ops) {
+      if (op.timestamp().packed() <= heads.get(op.userId())) {
+        tsUsers.add(op.userId());
+        tsValues.add(op.timestamp().packed());
+      }
+      if (op.opId() != null) {
+        idUsers.add(op.userId());
+        idValues.add(op.opId());
+      }
+    }
+    if (!tsUsers.isEmpty() || !idUsers.isEmpty()) {
+      existing.setArray(1, text(tsUsers.toArray(String[]::new)));
+      existing.setArray(2, bigint(tsValues.toArray(Long[]::new)));
+      existing.setArray(3, text(idUsers.toArray(String[]::new)));
+      existing.setArray(4, text(idValues.toArray(String[]::new)));
+      try (ResultSet rs = existing.executeQuery()) {
+        while (rs.next()) {
+          String user = rs.getString(1);
+          long ts = rs.getLong(2);
+          storedTs.add(new UserTs(user, ts));
+          String opId = rs.getString(3);
+          if (opId != null) {
+            storedOpIds.put(new UserOpId(user, opId), ts);
+          }
         }
       }
-      if (cut != null) {
-        deleteOps.setString(1, snapshot.userId());
-        deleteOps.setLong(2, cut);
-        deleteOps.executeUpdate();
-        upsertMark.setString(1, snapshot.userId());
-        upsertMark.setLong(2, cut);
-        upsertMark.executeUpdate();
-      }
-      conn.commit();
-    } catch (SQLException | RuntimeException e) {
-      rollbackAfter(e);
-      throw e;
     }
+
+    // 3. Decide each op in order.
+    List<RuntimeException> outcomes = new ArrayList<>(ops.size());
+    List<LoggedOp> accepted = new ArrayList<>(ops.size());
+    Map<String, Long> newHeads = new LinkedHashMap<>();
+    for (LoggedOp op : ops) {
+      String user = op.userId();
+      long ts = op.timestamp().packed();
+      long head = heads.get(user);
+      if (storedTs.contains(new UserTs(user, ts))) {
+        outcomes.add(null); // replay of a stored op (rule 3)
+      } else if (op.opId() != null && storedOpIds.containsKey(new UserOpId(user, op.opId()))) {
+        outcomes.add(new DuplicateOpIdException(user, op.opId()));
+      } else if (ts <= head) {
+        outcomes.add(new StaleTimestampException(user, HybridTimestamp.fromPacked(head)));
+      } else {
+        outcomes.add(null);
+        accepted.add(op);
+        heads.put(user, ts);
+        newHeads.put(user, ts);
+        storedTs.add(new UserTs(user, ts));
+        if (op.opId() != null) {
+          storedOpIds.put(new UserOpId(user, op.opId()), ts);
+        }
+      }
+    }
+
+    if (!accepted.isEmpty()) {
+      // 4. Insert the accepted ops.
+      int n = accepted.size();
+      String[] u = new String[n];
+      Long[] t = new Long[n];
+      String[] id = new String[n];
+      String[] fp = new String[n];
+      String[] payload = new String[n];
+      for (int i = 0; i < n; i++) {
+        LoggedOp op = accepted.get(i);
+        u[i] = op.userId();
+        t[i] = op.timestamp().packed();
+        id[i] = op.opId();
+        fp[i] = op.fingerprint();
+        payload[i] = op.payload();
+      }
+      insertOps.setArray(1, text(u));
+      insertOps.setArray(2, bigint(t));
+      insertOps.setArray(3, text(id));
+      insertOps.setArray(4, text(fp));
+      insertOps.setArray(5, text(payload));
+      int inserted = insertOps.executeUpdate();
+      if (inserted != n) {
+        throw new SQLException("inserted " + inserted + " of " + n + " ops");
+      }
+
+      // 5. Raise the heads.
+      raiseHeads.setArray(1, text(newHeads.keySet().toArray(String[]::new)));
+      raiseHeads.setArray(2, bigint(newHeads.values().toArray(Long[]::new)));
+      int raised = raiseHeads.executeUpdate();
+      if (raised != newHeads.size()) {
+        throw new SQLException("raised " + raised + " of " + newHeads.size() + " user heads");
+      }
+    }
+    return outcomes;
+  }
+
+  /** See {@link BatchWriter#compact}. The user's head is left alone: it never goes down. */
+  @Override
+  public void compact(StoredSnapshot snapshot, int keepOps) throws SQLException {
+    compaction.run(snapshot, keepOps);
   }
 
   private Array text(String[] values) throws SQLException {
@@ -274,28 +234,13 @@ final class OpsWriter implements AutoCloseable {
     return conn.createArrayOf("bigint", values);
   }
 
-  private void rollbackAfter(Exception cause) {
-    try {
-      conn.rollback();
-    } catch (SQLException e) {
-      cause.addSuppressed(e);
-    }
-  }
-
   @Override
   public void close() {
-    for (PreparedStatement ps :
-        List.of(
-            lockHeads,
-            existing,
-            insertOps,
-            raiseHeads,
-            upsertSnapshot,
-            newestToDelete,
-            deleteOps,
-            upsertMark)) {
-      PgConnections.closeQuietly(ps);
+    for (PreparedStatement ps : List.of(lockHeads, existing, insertOps, raiseHeads)) {
+      JdbcResources.closeQuietly(ps);
     }
-    PgConnections.closeQuietly(conn);
+    compaction.close();
+    tx.close();
+    JdbcResources.closeQuietly(conn);
   }
 }

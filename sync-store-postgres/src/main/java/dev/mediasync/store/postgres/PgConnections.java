@@ -1,5 +1,7 @@
 package dev.mediasync.store.postgres;
 
+import dev.mediasync.store.jdbc.JdbcResources;
+import dev.mediasync.store.jdbc.RetryPolicy;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -8,7 +10,10 @@ import javax.sql.DataSource;
 import org.postgresql.Driver;
 import org.postgresql.ds.PGSimpleDataSource;
 
-/** Opens JDBC connections with the store's timeouts and schema. */
+/**
+ * Opens JDBC connections with the store's timeouts and schema, and tells which errors a new
+ * connection may cure (the retry policies of the writer and the readers).
+ */
 final class PgConnections {
 
   private static final Driver DRIVER = new Driver();
@@ -43,7 +48,7 @@ final class PgConnections {
       }
       return conn;
     } catch (SQLException | RuntimeException e) {
-      closeQuietly(conn);
+      JdbcResources.closeQuietly(conn);
       throw e;
     }
   }
@@ -85,22 +90,21 @@ final class PgConnections {
   }
 
   /**
+   * The writer's retry: once more on a new connection if an open connection turned out broken (e.g.
+   * the server restarted since the last batch) or the transaction hit a deadlock.
+   */
+  static final RetryPolicy WRITE_RETRY =
+      (e, wasOpen) -> (wasOpen && isConnectionFailure(e)) || isTransient(e);
+
+  /** The readers' retry: once more on a new connection if an open connection turned out broken. */
+  static final RetryPolicy READ_RETRY = (e, wasOpen) -> wasOpen && isConnectionFailure(e);
+
+  /**
    * True for errors a new attempt of the same transaction may not hit (deadlock, serialization).
    */
   static boolean isTransient(SQLException e) {
     String state = e.getSQLState();
     return "40001".equals(state) || "40P01".equals(state);
-  }
-
-  static void closeQuietly(AutoCloseable c) {
-    if (c == null) {
-      return;
-    }
-    try {
-      c.close();
-    } catch (Exception ignored) {
-      // Closing a broken connection may fail; it is gone either way.
-    }
   }
 
   private static String seconds(long s) {

@@ -1,21 +1,17 @@
 package dev.mediasync.store.postgres;
 
 import dev.mediasync.core.HybridTimestamp;
-import dev.mediasync.engine.port.CatchUp;
 import dev.mediasync.engine.port.LoggedOp;
 import dev.mediasync.engine.port.OpStore;
 import dev.mediasync.engine.port.StaleTimestampException;
 import dev.mediasync.engine.port.StoreUnavailableException;
 import dev.mediasync.engine.port.StoredSnapshot;
-import dev.mediasync.engine.port.UserLog;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import dev.mediasync.store.jdbc.GroupCommitWriter;
+import dev.mediasync.store.jdbc.JdbcOpStore;
+import dev.mediasync.store.jdbc.ReadPool;
+import dev.mediasync.store.jdbc.Transaction;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.flywaydb.core.api.FlywayException;
 
 /**
@@ -23,10 +19,12 @@ import org.flywaydb.core.api.FlywayException;
  * node. Passes the contract suite including rule 7 (monotonic timestamps per user).
  *
  * <p><b>Threads.</b> Writes (append, compact) go through a queue to one writer thread per store
- * that owns one JDBC connection and commits appends in groups (see {@link GroupCommitWriter},
- * {@link OpsWriter}); reads (load, since, ping) run on a small pool of reader threads with their
- * own read-only connections, so they neither wait behind commits nor block the caller. Futures
- * complete on those threads: callbacks must be short and must not block.
+ * ({@code pg-writer}) that owns one JDBC connection and commits appends in groups (see {@link
+ * GroupCommitWriter}, {@link OpsWriter}); reads (load, since, ping) run on a small pool of reader
+ * threads ({@code pg-reader-N}) with their own read-only connections, so they neither wait behind
+ * commits nor block the caller. Futures complete on those threads: callbacks must be short and must
+ * not block. The plumbing is {@link JdbcOpStore}'s; this class migrates the schema and says how
+ * PostgreSQL connections are made and retried.
  *
  * <p><b>Durability.</b> An append's future succeeds after its transaction committed (with the
  * server's {@code synchronous_commit}, by default on: the commit is flushed to the server's WAL).
@@ -40,33 +38,35 @@ import org.flywaydb.core.api.FlywayException;
  * <p><b>Failures.</b> Connections time out after {@link PostgresOptions#connectTimeout()} and every
  * server answer after {@link PostgresOptions#queryTimeout()}; futures then fail with {@link
  * StoreUnavailableException}. Broken connections are replaced on the next request, so the store
- * recovers by itself when the server is back.
+ * recovers by itself when the server is back. If the connection breaks during a transaction, the
+ * writer runs the same batch once more on a new connection (safe: a replayed (user, ts) succeeds
+ * without writing); a read that finds its connection broken is tried once more the same way.
  *
  * <p><b>Timestamps</b> are stored as {@link HybridTimestamp#packed()} in a signed BIGINT, which
  * orders correctly below 2^63 (physical time before the year 6429); larger ones are refused with
  * {@link IllegalArgumentException}. Text with a NUL character, which PostgreSQL cannot store, is
  * refused the same way.
  */
-public final class PostgresOpStore implements OpStore {
-
-  private static final long READ_DRAIN_SECONDS = 10;
+public final class PostgresOpStore extends JdbcOpStore<OpsWriter> {
 
   private final PostgresOptions options;
-  private final GroupCommitWriter writer;
-  private final ReadPool reads;
-  private final Promise<Void> closed = Promise.promise();
-
-  // Appends hold the read side while they check `closing` and queue; close() takes the write side,
-  // so every append either is queued before the stop or sees `closing`.
-  private final ReadWriteLock closeLock = new ReentrantReadWriteLock();
-  private volatile boolean closing;
 
   private PostgresOpStore(PostgresOptions options) {
+    super(
+        new GroupCommitWriter<>(
+            "pg-writer",
+            null,
+            () -> OpsWriter.open(options),
+            PgConnections.WRITE_RETRY,
+            options.maxBatch(),
+            options.maxQueuedWrites()),
+        new ReadPool(
+            "pg-reader",
+            options.readConnections(),
+            () -> PgConnections.open(options, true),
+            Transaction::managed,
+            PgConnections.READ_RETRY));
     this.options = options;
-    this.writer =
-        new GroupCommitWriter(
-            () -> OpsWriter.open(options), options.maxBatch(), options.maxQueuedWrites());
-    this.reads = new ReadPool(options);
   }
 
   /**
@@ -86,7 +86,7 @@ public final class PostgresOpStore implements OpStore {
           "cannot open op store at " + options.describe() + ": " + e.getMessage(), e);
     }
     PostgresOpStore store = new PostgresOpStore(options);
-    store.writer.start();
+    store.start();
     return store;
   }
 
@@ -94,137 +94,26 @@ public final class PostgresOpStore implements OpStore {
     return options;
   }
 
-  /** Group-commit counters, e.g. for metrics. */
-  public WriterStats stats() {
-    return writer.stats();
+  @Override
+  protected IllegalArgumentException refuse(LoggedOp op) {
+    boolean nul =
+        hasNul(op.userId())
+            || hasNul(op.opId())
+            || hasNul(op.fingerprint())
+            || hasNul(op.payload());
+    return nul ? nulRefused() : null;
   }
 
   @Override
-  public Future<Void> append(LoggedOp op) {
-    Objects.requireNonNull(op, "op");
-    if (op.timestamp().packed() < 0) {
-      return Future.failedFuture(outOfRange(op.timestamp()));
-    }
-    if (hasNul(op.userId())
-        || hasNul(op.opId())
-        || hasNul(op.fingerprint())
-        || hasNul(op.payload())) {
-      return Future.failedFuture(
-          new IllegalArgumentException("PostgreSQL text cannot hold a NUL character"));
-    }
-    Promise<Void> promise = Promise.promise();
-    closeLock.readLock().lock();
-    try {
-      if (closing) {
-        return Future.failedFuture(closedError());
-      }
-      if (!writer.append(op, promise)) {
-        return Future.failedFuture(
-            new StoreUnavailableException(
-                "op store write queue full (" + options.maxQueuedWrites() + ")", null));
-      }
-    } finally {
-      closeLock.readLock().unlock();
-    }
-    return promise.future();
-  }
-
-  @Override
-  public Future<UserLog> load(String userId) {
-    Objects.requireNonNull(userId, "userId");
-    if (closing) {
-      return Future.failedFuture(closedError());
-    }
-    return reads.submit(r -> r.load(userId));
-  }
-
-  @Override
-  public Future<CatchUp> since(String userId, HybridTimestamp since, int limit) {
-    Objects.requireNonNull(userId, "userId");
-    Objects.requireNonNull(since, "since");
-    if (closing) {
-      return Future.failedFuture(closedError());
-    }
-    if (since.packed() < 0) {
-      // After every storable timestamp: nothing can follow it, and nothing after it was compacted.
-      return Future.succeededFuture(new CatchUp(List.of(), false));
-    }
-    return reads.submit(r -> r.since(userId, since, limit));
-  }
-
-  @Override
-  public Future<Void> compact(StoredSnapshot snapshot, int keepOps) {
-    Objects.requireNonNull(snapshot, "snapshot");
-    if (keepOps < 0) {
-      return Future.failedFuture(new IllegalArgumentException("keepOps < 0: " + keepOps));
-    }
-    if (snapshot.through().packed() < 0) {
-      return Future.failedFuture(outOfRange(snapshot.through()));
-    }
-    if (hasNul(snapshot.userId()) || hasNul(snapshot.payload())) {
-      return Future.failedFuture(
-          new IllegalArgumentException("PostgreSQL text cannot hold a NUL character"));
-    }
-    Promise<Void> promise = Promise.promise();
-    closeLock.readLock().lock();
-    try {
-      if (closing) {
-        return Future.failedFuture(closedError());
-      }
-      writer.submit(
-          w -> {
-            w.compact(snapshot, keepOps);
-            return null;
-          },
-          promise);
-    } finally {
-      closeLock.readLock().unlock();
-    }
-    return promise.future();
-  }
-
-  /** Runs {@code SELECT 1} on a reader connection (opening one if needed). */
-  @Override
-  public Future<Void> ping() {
-    if (closing) {
-      return Future.failedFuture(closedError());
-    }
-    return reads.submit(
-        r -> {
-          r.ping();
-          return null;
-        });
-  }
-
-  /**
-   * Stops taking writes (later appends fail with {@link StoreUnavailableException}), commits
-   * everything queued before, closes every connection, then completes. Calling it again returns the
-   * same future.
-   */
-  @Override
-  public Future<Void> close() {
-    closeLock.writeLock().lock();
-    try {
-      if (!closing) {
-        closing = true;
-        writer.stop(() -> reads.close(READ_DRAIN_SECONDS, TimeUnit.SECONDS), closed);
-      }
-    } finally {
-      closeLock.writeLock().unlock();
-    }
-    return closed.future();
+  protected IllegalArgumentException refuse(StoredSnapshot snapshot) {
+    return hasNul(snapshot.userId()) || hasNul(snapshot.payload()) ? nulRefused() : null;
   }
 
   private static boolean hasNul(String s) {
     return s != null && s.indexOf('\0') >= 0;
   }
 
-  private static StoreUnavailableException closedError() {
-    return new StoreUnavailableException("op store closed", null);
-  }
-
-  private static IllegalArgumentException outOfRange(HybridTimestamp ts) {
-    return new IllegalArgumentException(
-        "timestamp " + ts + " is 2^63 or more; this store orders timestamps as signed 64-bit");
+  private static IllegalArgumentException nulRefused() {
+    return new IllegalArgumentException("PostgreSQL text cannot hold a NUL character");
   }
 }

@@ -3,6 +3,10 @@ package dev.mediasync.store.sqlite;
 import dev.mediasync.engine.port.DuplicateOpIdException;
 import dev.mediasync.engine.port.LoggedOp;
 import dev.mediasync.engine.port.StoredSnapshot;
+import dev.mediasync.store.jdbc.BatchWriter;
+import dev.mediasync.store.jdbc.Compaction;
+import dev.mediasync.store.jdbc.JdbcResources;
+import dev.mediasync.store.jdbc.Transaction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,27 +15,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The write transactions, on the one writing connection with its prepared statements reused for
- * every batch. Used by the writer thread only.
+ * The SQLite write transactions ({@code BEGIN IMMEDIATE} ... {@code COMMIT}), on the one writing
+ * connection with its prepared statements reused for every batch. Used by the writer thread only.
  */
-final class OpsWriter implements AutoCloseable {
+final class OpsWriter implements BatchWriter {
 
   private final Connection conn;
-  private final PreparedStatement begin;
-  private final PreparedStatement commit;
-  private final PreparedStatement rollback;
+  private final Transaction tx;
   private final PreparedStatement insertOp;
   private final PreparedStatement opExists;
-  private final PreparedStatement upsertSnapshot;
-  private final PreparedStatement newestToDelete;
-  private final PreparedStatement deleteOps;
-  private final PreparedStatement upsertMark;
+  private final Compaction compaction;
 
-  private OpsWriter(Connection conn) throws SQLException {
+  private OpsWriter(Connection conn, Transaction tx) throws SQLException {
     this.conn = conn;
-    begin = conn.prepareStatement("BEGIN IMMEDIATE");
-    commit = conn.prepareStatement("COMMIT");
-    rollback = conn.prepareStatement("ROLLBACK");
+    this.tx = tx;
     // OR IGNORE covers both conflicts: a replayed (user, ts) and a reused (user, op_id); an
     // ignored row with an op id is told apart afterwards by opExists.
     insertOp =
@@ -39,30 +36,20 @@ final class OpsWriter implements AutoCloseable {
             "INSERT OR IGNORE INTO ops (user_id, ts, op_id, fingerprint, payload)"
                 + " VALUES (?, ?, ?, ?, ?)");
     opExists = conn.prepareStatement("SELECT 1 FROM ops WHERE user_id = ? AND ts = ?");
-    upsertSnapshot =
-        conn.prepareStatement(
-            "INSERT INTO snapshots (user_id, through, payload) VALUES (?, ?, ?)"
-                + " ON CONFLICT (user_id) DO UPDATE SET through = excluded.through,"
-                + " payload = excluded.payload WHERE excluded.through > snapshots.through");
-    newestToDelete =
-        conn.prepareStatement(
-            "SELECT ts FROM ops WHERE user_id = ? AND ts <= ? ORDER BY ts DESC LIMIT 1 OFFSET ?");
-    deleteOps = conn.prepareStatement("DELETE FROM ops WHERE user_id = ? AND ts <= ?");
-    upsertMark =
-        conn.prepareStatement(
-            "INSERT INTO compaction_marks (user_id, compacted_through) VALUES (?, ?)"
-                + " ON CONFLICT (user_id) DO UPDATE SET"
-                + " compacted_through = max(compacted_through, excluded.compacted_through)");
+    compaction = new Compaction(conn, tx);
   }
 
   /** Opens the writing connection, migrates the schema and prepares the statements. */
   static OpsWriter open(SqliteOptions options) throws SQLException {
     Connection conn = SqliteConnections.openWriter(options);
+    Transaction tx = null;
     try {
       SchemaMigrations.migrate(conn);
-      return new OpsWriter(conn);
+      tx = Transaction.explicit(conn, "BEGIN IMMEDIATE", "COMMIT");
+      return new OpsWriter(conn, tx);
     } catch (SQLException | RuntimeException e) {
-      SqliteConnections.closeQuietly(conn);
+      JdbcResources.closeQuietly(tx);
+      JdbcResources.closeQuietly(conn);
       throw e;
     }
   }
@@ -78,75 +65,49 @@ final class OpsWriter implements AutoCloseable {
    *     DuplicateOpIdException} refusing it
    * @throws SQLException if the transaction failed; it was rolled back and nothing is stored
    */
-  List<RuntimeException> appendAll(List<LoggedOp> ops) throws SQLException {
-    begin.execute();
-    try {
-      for (LoggedOp op : ops) {
-        insertOp.setString(1, op.userId());
-        insertOp.setLong(2, op.timestamp().packed());
-        insertOp.setString(3, op.opId());
-        insertOp.setString(4, op.fingerprint());
-        insertOp.setString(5, op.payload());
-        insertOp.addBatch();
-      }
-      int[] counts = insertOp.executeBatch();
-      if (counts.length != ops.size()) {
-        throw new SQLException("batch returned " + counts.length + " counts for " + ops.size());
-      }
-      List<RuntimeException> outcomes = new ArrayList<>(ops.size());
-      for (int i = 0; i < ops.size(); i++) {
-        LoggedOp op = ops.get(i);
-        boolean refused = counts[i] == 0 && op.opId() != null && !exists(op);
-        outcomes.add(refused ? new DuplicateOpIdException(op.userId(), op.opId()) : null);
-      }
-      commit.execute();
-      return outcomes;
-    } catch (SQLException | RuntimeException e) {
-      insertOp.clearBatch();
-      rollbackAfter(e);
-      throw e;
-    }
+  @Override
+  public List<RuntimeException> appendAll(List<LoggedOp> ops) throws SQLException {
+    return tx.run(
+        () -> {
+          try {
+            return insertAll(ops);
+          } catch (SQLException | RuntimeException e) {
+            insertOp.clearBatch();
+            throw e;
+          }
+        });
   }
 
-  /**
-   * Stores {@code snapshot} unless a newer one is stored, deletes the user's ops at or before its
-   * {@code through} except the newest {@code keepOps}, and raises the user's compaction mark to the
-   * newest deleted op.
-   */
-  void compact(StoredSnapshot snapshot, int keepOps) throws SQLException {
-    begin.execute();
-    try {
-      upsertSnapshot.setString(1, snapshot.userId());
-      upsertSnapshot.setLong(2, snapshot.through().packed());
-      upsertSnapshot.setString(3, snapshot.payload());
-      upsertSnapshot.executeUpdate();
-
-      newestToDelete.setString(1, snapshot.userId());
-      newestToDelete.setLong(2, snapshot.through().packed());
-      newestToDelete.setInt(3, keepOps);
-      Long cut = null;
-      try (ResultSet rs = newestToDelete.executeQuery()) {
-        if (rs.next()) {
-          cut = rs.getLong(1);
-        }
-      }
-      if (cut != null) {
-        deleteOps.setString(1, snapshot.userId());
-        deleteOps.setLong(2, cut);
-        deleteOps.executeUpdate();
-        upsertMark.setString(1, snapshot.userId());
-        upsertMark.setLong(2, cut);
-        upsertMark.executeUpdate();
-      }
-      commit.execute();
-    } catch (SQLException | RuntimeException e) {
-      rollbackAfter(e);
-      throw e;
+  private List<RuntimeException> insertAll(List<LoggedOp> ops) throws SQLException {
+    for (LoggedOp op : ops) {
+      insertOp.setString(1, op.userId());
+      insertOp.setLong(2, op.timestamp().packed());
+      insertOp.setString(3, op.opId());
+      insertOp.setString(4, op.fingerprint());
+      insertOp.setString(5, op.payload());
+      insertOp.addBatch();
     }
+    int[] counts = insertOp.executeBatch();
+    if (counts.length != ops.size()) {
+      throw new SQLException("batch returned " + counts.length + " counts for " + ops.size());
+    }
+    List<RuntimeException> outcomes = new ArrayList<>(ops.size());
+    for (int i = 0; i < ops.size(); i++) {
+      LoggedOp op = ops.get(i);
+      boolean refused = counts[i] == 0 && op.opId() != null && !exists(op);
+      outcomes.add(refused ? new DuplicateOpIdException(op.userId(), op.opId()) : null);
+    }
+    return outcomes;
+  }
+
+  @Override
+  public void compact(StoredSnapshot snapshot, int keepOps) throws SQLException {
+    compaction.run(snapshot, keepOps);
   }
 
   /** Moves the WAL into the database file and truncates it; best effort, at shutdown. */
-  void checkpointQuietly() {
+  @Override
+  public void finish() {
     try (var st = conn.createStatement()) {
       st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
     } catch (SQLException ignored) {
@@ -162,33 +123,12 @@ final class OpsWriter implements AutoCloseable {
     }
   }
 
-  /**
-   * Rolls back after a failure. If no transaction was open (BEGIN itself failed) the ROLLBACK error
-   * is only recorded on the cause; the caller discards this connection either way.
-   */
-  private void rollbackAfter(Exception cause) {
-    try {
-      rollback.execute();
-    } catch (SQLException e) {
-      cause.addSuppressed(e);
-    }
-  }
-
   @Override
   public void close() {
-    for (PreparedStatement ps :
-        List.of(
-            begin,
-            commit,
-            rollback,
-            insertOp,
-            opExists,
-            upsertSnapshot,
-            newestToDelete,
-            deleteOps,
-            upsertMark)) {
-      SqliteConnections.closeQuietly(ps);
-    }
-    SqliteConnections.closeQuietly(conn);
+    JdbcResources.closeQuietly(insertOp);
+    JdbcResources.closeQuietly(opExists);
+    compaction.close();
+    tx.close();
+    JdbcResources.closeQuietly(conn);
   }
 }

@@ -61,15 +61,4 @@ final class SqliteConnections {
       return rs.next() ? rs.getString(1) : null;
     }
   }
-
-  static void closeQuietly(AutoCloseable closeable) {
-    if (closeable == null) {
-      return;
-    }
-    try {
-      closeable.close();
-    } catch (Exception ignored) {
-      // Closing after a failure: the original error is what matters.
-    }
-  }
 }

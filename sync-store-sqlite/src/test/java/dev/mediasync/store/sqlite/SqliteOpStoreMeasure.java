@@ -1,177 +1,32 @@
 package dev.mediasync.store.sqlite;
 
-import dev.mediasync.core.HybridTimestamp;
-import dev.mediasync.engine.port.LoggedOp;
-import io.vertx.core.Future;
+import dev.mediasync.store.jdbc.OpStoreMeasure;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Rough numbers, printed, never asserted (not a test: surefire does not pick it up). Run with the
- * test classpath: {@code java -cp ... dev.mediasync.store.sqlite.SqliteOpStoreMeasure <dir>}.
+ * Rough numbers for both synchronous modes, printed, never asserted (not a test: surefire does not
+ * pick it up). Run with the test classpath: {@code java -cp ...
+ * dev.mediasync.store.sqlite.SqliteOpStoreMeasure <dir>}. The measuring is {@link OpStoreMeasure}.
  */
 public final class SqliteOpStoreMeasure {
-
-  private static final long BASE_MILLIS = 1_700_000_000_000L;
 
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args.length > 0 ? args[0] : "target/measure");
     for (SqliteOptions.Synchronous mode : SqliteOptions.Synchronous.values()) {
       Path dir = Files.createDirectories(root.resolve(mode.name().toLowerCase()));
-      Files.deleteIfExists(dir.resolve("sync.db"));
-      Files.deleteIfExists(dir.resolve("sync.db-wal"));
-      Files.deleteIfExists(dir.resolve("sync.db-shm"));
+      for (String file : new String[] {"sync.db", "sync.db-wal", "sync.db-shm"}) {
+        Files.deleteIfExists(dir.resolve(file));
+      }
       SqliteOpStore store = SqliteOpStore.open(SqliteOptions.defaults(dir).withSynchronous(mode));
       try {
-        openLoop(store, mode, 4, 5_000);
-        closedLoop(store, mode, 4, 500);
-        latency(store, mode, 1_000);
+        OpStoreMeasure measure = new OpStoreMeasure(store, mode.name());
+        measure.openLoop(4, 5_000);
+        measure.closedLoop(4, 500);
+        measure.latency(1_000);
       } finally {
-        store.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        OpStoreMeasure.close(store);
       }
     }
-  }
-
-  /** Each thread issues all its appends back-to-back, then everything is awaited. */
-  private static void openLoop(
-      SqliteOpStore store, SqliteOptions.Synchronous mode, int threads, int perThread)
-      throws Exception {
-    WriterStats before = store.stats();
-    List<List<Future<Void>>> all = new ArrayList<>();
-    long start = System.nanoTime();
-    runThreads(
-        threads,
-        t -> {
-          List<Future<Void>> futures = new ArrayList<>(perThread);
-          for (int i = 0; i < perThread; i++) {
-            futures.add(store.append(op("open-" + t, i)));
-          }
-          synchronized (all) {
-            all.add(futures);
-          }
-        });
-    for (List<Future<Void>> list : all) {
-      for (Future<Void> f : list) {
-        f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      }
-    }
-    long nanos = System.nanoTime() - start;
-    report(
-        mode,
-        "open loop " + threads + "x" + perThread,
-        threads * perThread,
-        nanos,
-        before,
-        store.stats());
-  }
-
-  /** Each thread waits for its append before the next: at most {@code threads} in flight. */
-  private static void closedLoop(
-      SqliteOpStore store, SqliteOptions.Synchronous mode, int threads, int perThread)
-      throws Exception {
-    WriterStats before = store.stats();
-    long start = System.nanoTime();
-    runThreads(
-        threads,
-        t -> {
-          for (int i = 0; i < perThread; i++) {
-            try {
-              store
-                  .append(op("closed-" + t, i))
-                  .toCompletionStage()
-                  .toCompletableFuture()
-                  .get(60, TimeUnit.SECONDS);
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            }
-          }
-        });
-    long nanos = System.nanoTime() - start;
-    report(
-        mode,
-        "closed loop " + threads + "x" + perThread,
-        threads * perThread,
-        nanos,
-        before,
-        store.stats());
-  }
-
-  private static void latency(SqliteOpStore store, SqliteOptions.Synchronous mode, int n)
-      throws Exception {
-    long[] micros = new long[n];
-    for (int i = 0; i < n; i++) {
-      long start = System.nanoTime();
-      store
-          .append(op("single", i))
-          .toCompletionStage()
-          .toCompletableFuture()
-          .get(60, TimeUnit.SECONDS);
-      micros[i] = (System.nanoTime() - start) / 1_000;
-    }
-    Arrays.sort(micros);
-    System.out.printf(
-        "%-6s single append latency (n=%d): p50 %d us, p90 %d us, p99 %d us%n",
-        mode, n, micros[n / 2], micros[n * 9 / 10], micros[n * 99 / 100]);
-  }
-
-  private static void report(
-      SqliteOptions.Synchronous mode,
-      String name,
-      int ops,
-      long nanos,
-      WriterStats before,
-      WriterStats after) {
-    long commits = after.commits() - before.commits();
-    System.out.printf(
-        "%-6s %-22s %6d ops in %6d ms = %8.0f ops/s, %5d commits, avg batch %.1f%n",
-        mode,
-        name,
-        ops,
-        nanos / 1_000_000,
-        ops / (nanos / 1e9),
-        commits,
-        (after.appends() - before.appends()) / (double) Math.max(commits, 1));
-  }
-
-  private interface PerThread {
-    void run(int thread) throws Exception;
-  }
-
-  private static void runThreads(int threads, PerThread body) throws Exception {
-    CountDownLatch start = new CountDownLatch(1);
-    List<Thread> list = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      int index = t;
-      Thread thread =
-          new Thread(
-              () -> {
-                try {
-                  start.await();
-                  body.run(index);
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              });
-      list.add(thread);
-      thread.start();
-    }
-    start.countDown();
-    for (Thread thread : list) {
-      thread.join();
-    }
-  }
-
-  private static LoggedOp op(String user, int i) {
-    return new LoggedOp(
-        user,
-        HybridTimestamp.of(BASE_MILLIS + i, 0),
-        user + "-" + i,
-        "fp-" + i,
-        "{\"type\":\"progress\",\"item\":\"movie-" + i + "\",\"position\":" + (i * 7) + "}");
   }
 }

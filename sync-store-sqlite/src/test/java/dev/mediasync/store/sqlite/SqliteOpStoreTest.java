@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mediasync.core.HybridTimestamp;
 import dev.mediasync.engine.port.LoggedOp;
 import dev.mediasync.engine.port.StoreUnavailableException;
+import dev.mediasync.store.jdbc.WriterStats;
 import io.vertx.core.Future;
 import java.nio.file.Path;
 import java.sql.Connection;

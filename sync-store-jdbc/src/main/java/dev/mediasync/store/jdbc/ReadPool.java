@@ -1,4 +1,4 @@
-package dev.mediasync.store.postgres;
+package dev.mediasync.store.jdbc;
 
 import dev.mediasync.engine.port.StoreUnavailableException;
 import io.vertx.core.Future;
@@ -13,12 +13,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Threads that each own one read-only connection, opened on first use and replaced after an error.
- * Reads never queue behind the writer. A read that finds its connection broken (the server
- * restarted since) is tried once more on a new connection, so the first read after an outage does
- * not fail needlessly.
+ * Threads ({@code <prefix>-1}, {@code <prefix>-2}, ...) that each own one reading connection,
+ * opened on first use and replaced after an error. Reads never queue behind the writer's commits
+ * (SQLite WAL readers and PostgreSQL readers do not block on the writer). A read that fails with an
+ * SQL error drops its connection; the {@link RetryPolicy} says whether it runs once more on a new
+ * one (PostgreSQL: when the connection was found broken, so the first read after an outage does not
+ * fail needlessly).
  */
-final class ReadPool {
+public final class ReadPool {
 
   /** Work on a reader that may fail with an SQL error. */
   @FunctionalInterface
@@ -26,19 +28,35 @@ final class ReadPool {
     T apply(OpsReader reader) throws SQLException;
   }
 
-  private final PostgresOptions options;
+  private final ConnectionFactory connections;
+  private final Transaction.Opener transactions;
+  private final RetryPolicy retry;
   private final ExecutorService executor;
   private final ThreadLocal<OpsReader> readerOfThread = new ThreadLocal<>();
   private final Set<OpsReader> open = ConcurrentHashMap.newKeySet();
 
-  ReadPool(PostgresOptions options) {
-    this.options = options;
+  /**
+   * @param threadPrefix names the threads, e.g. {@code sqlite-reader}
+   * @param threads how many reader threads, so at most that many connections
+   * @param connections opens a reading connection
+   * @param transactions brackets each answer in one read transaction on such a connection
+   * @param retry whether a read that failed with an SQL error runs once more
+   */
+  public ReadPool(
+      String threadPrefix,
+      int threads,
+      ConnectionFactory connections,
+      Transaction.Opener transactions,
+      RetryPolicy retry) {
+    this.connections = connections;
+    this.transactions = transactions;
+    this.retry = retry;
     AtomicInteger n = new AtomicInteger();
     this.executor =
         Executors.newFixedThreadPool(
-            options.readConnections(),
+            threads,
             r -> {
-              Thread t = new Thread(r, "pg-reader-" + n.incrementAndGet());
+              Thread t = new Thread(r, threadPrefix + "-" + n.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
@@ -76,14 +94,14 @@ final class ReadPool {
       boolean wasOpen = reader != null;
       try {
         if (reader == null) {
-          reader = OpsReader.open(options);
+          reader = OpsReader.open(connections, transactions);
           readerOfThread.set(reader);
           open.add(reader);
         }
         return work.apply(reader);
       } catch (SQLException e) {
         discard(reader);
-        if (attempt > 1 || !wasOpen || !PgConnections.isConnectionFailure(e)) {
+        if (attempt > 1 || !retry.retry(e, wasOpen)) {
           throw e;
         }
       }
@@ -99,7 +117,7 @@ final class ReadPool {
   }
 
   /** Lets submitted reads finish (up to {@code timeout}), then closes every connection. */
-  void close(long timeout, TimeUnit unit) {
+  public void close(long timeout, TimeUnit unit) {
     executor.shutdown();
     try {
       if (!executor.awaitTermination(timeout, unit)) {

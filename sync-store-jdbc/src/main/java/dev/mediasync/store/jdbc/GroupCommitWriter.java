@@ -1,4 +1,4 @@
-package dev.mediasync.store.postgres;
+package dev.mediasync.store.jdbc;
 
 import dev.mediasync.engine.port.LoggedOp;
 import dev.mediasync.engine.port.StoreUnavailableException;
@@ -10,39 +10,42 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * The writer thread: takes everything queued (up to {@code maxBatch}), writes each run of appends
- * in one transaction (a fixed number of round trips however many ops), then completes their futures
- * in queue order. Appends queued while a transaction is in flight go into the next one. Other
- * writes (compaction) run between runs, in queue order, in their own transactions.
+ * The writer thread (one per store, named by the store, e.g. {@code sqlite-writer}): takes
+ * everything queued (up to {@code maxBatch}), writes each run of appends in one transaction of the
+ * {@link BatchWriter} (SQLite: one commit, one fsync; PostgreSQL: a fixed number of round trips
+ * however many ops), then completes their futures in queue order. Appends queued while a
+ * transaction is in flight go into the next one. Other writes (compaction, diagnostics) run between
+ * runs, in queue order, in their own transactions.
  *
- * <p><b>Failures.</b> If the connection breaks during a transaction, the writer opens a new one and
- * runs the same batch once more: that is safe because a replayed (user, ts) succeeds without
- * writing, so a batch whose commit did land is acknowledged, not written twice. Any other SQL
- * error, or a second failure, fails every future of the batch with {@link
- * StoreUnavailableException} and drops the connection; the next batch opens a new one, so the store
- * recovers by itself when the server is back. Every step is bounded by the connect and socket
- * timeouts.
+ * <p><b>Failures.</b> An SQL error drops the connection. The {@link RetryPolicy} says whether the
+ * same batch runs once more on a new connection (PostgreSQL: the connection was found broken, or a
+ * deadlock; that is safe because a replayed (user, ts) succeeds without writing, so a batch whose
+ * commit did land is acknowledged, not written twice). Otherwise, or after a second failure, every
+ * future of the batch fails with {@link StoreUnavailableException}; the next batch opens a new
+ * connection, so the store recovers by itself.
+ *
+ * @param <W> the engine's writer, owned by this thread
  */
-final class GroupCommitWriter {
+public final class GroupCommitWriter<W extends BatchWriter> {
 
   /** Work that needs the writing connection. */
   @FunctionalInterface
-  interface WriteWork<T> {
-    T apply(OpsWriter writer) throws SQLException;
+  public interface WriteWork<W, T> {
+    T apply(W writer) throws SQLException;
   }
 
   /** Opens a writing connection (the first one, or a replacement after an error). */
   @FunctionalInterface
-  interface WriterOpener {
-    OpsWriter open() throws SQLException;
+  public interface Opener<W> {
+    W open() throws SQLException;
   }
 
   private sealed interface Task permits Append, Job, Stop {}
 
   private record Append(LoggedOp op, Promise<Void> promise) implements Task {}
 
-  private record Job<T>(WriteWork<T> work, Promise<T> promise) implements Task {
-    void run(OpsWriter writer) throws SQLException {
+  private record Job<W, T>(WriteWork<W, T> work, Promise<T> promise) implements Task {
+    void run(W writer) throws SQLException {
       T result = work.apply(writer);
       Completions.succeed(promise, result);
     }
@@ -53,7 +56,8 @@ final class GroupCommitWriter {
   private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
   private final int maxBatch;
   private final int maxQueued;
-  private final WriterOpener opener;
+  private final Opener<W> opener;
+  private final RetryPolicy retry;
   private final Thread thread;
 
   // Written by the writer thread only; read by stats().
@@ -61,19 +65,40 @@ final class GroupCommitWriter {
   private volatile long appends;
   private volatile long failedBatches;
 
-  // Writer thread only. Null until first use and after an error until the next batch reopens it.
-  private OpsWriter writer;
+  // Writer thread only. Null until first use (unless given) and after an error until the next
+  // batch reopens it.
+  private W writer;
 
-  GroupCommitWriter(WriterOpener opener, int maxBatch, int maxQueued) {
+  /**
+   * @param threadName the writer thread's name
+   * @param first an open writer to start with, or null to open one on first use
+   * @param opener opens a writer when there is none
+   * @param retry whether work that failed with an SQL error runs once more on a new connection
+   * @param maxBatch most queued tasks taken per wake-up
+   * @param maxQueued most tasks waiting; {@link #append} refuses beyond that
+   */
+  public GroupCommitWriter(
+      String threadName,
+      W first,
+      Opener<W> opener,
+      RetryPolicy retry,
+      int maxBatch,
+      int maxQueued) {
+    this.writer = first;
     this.opener = opener;
+    this.retry = retry;
     this.maxBatch = maxBatch;
     this.maxQueued = maxQueued;
-    this.thread = new Thread(this::loop, "pg-writer");
+    this.thread = new Thread(this::loop, threadName);
     this.thread.setDaemon(true);
   }
 
   void start() {
     thread.start();
+  }
+
+  int maxQueued() {
+    return maxQueued;
   }
 
   /** Queues an append; false if the queue is full. */
@@ -85,14 +110,14 @@ final class GroupCommitWriter {
   }
 
   /** Queues other work for the writing connection, run in its own turn. */
-  <T> void submit(WriteWork<T> work, Promise<T> promise) {
+  <T> void submit(WriteWork<W, T> work, Promise<T> promise) {
     queue.add(new Job<>(work, promise));
   }
 
   /**
    * Queues the stop: everything queued before it is written; anything queued after it fails; then
-   * the connection is closed, {@code afterStop} runs on the writer thread and {@code promise}
-   * completes.
+   * the writer finishes ({@link BatchWriter#finish()}) and is closed, {@code afterStop} runs on the
+   * writer thread and {@code promise} completes.
    */
   void stop(Runnable afterStop, Promise<Void> promise) {
     queue.add(new Stop(afterStop, promise));
@@ -121,7 +146,7 @@ final class GroupCommitWriter {
             commitAppends(run);
             run.clear();
           }
-        } else if (task instanceof Job<?> job) {
+        } else if (task instanceof Job<?, ?> job) {
           runJob(job);
         } else if (task instanceof Stop stop) {
           failAfterStop(drained.subList(i + 1, drained.size()));
@@ -140,6 +165,7 @@ final class GroupCommitWriter {
     try {
       outcomes = withRetry(w -> w.appendAll(ops));
     } catch (SQLException | RuntimeException e) {
+      dropWriter();
       failedBatches++;
       StoreUnavailableException failure =
           new StoreUnavailableException("op store write failed: " + e.getMessage(), e);
@@ -158,11 +184,13 @@ final class GroupCommitWriter {
     }
   }
 
-  private void runJob(Job<?> job) {
+  @SuppressWarnings("unchecked") // every Job in this queue was made by submit() with this W
+  private void runJob(Job<?, ?> job) {
+    Job<W, ?> mine = (Job<W, ?>) job;
     try {
       withRetry(
           w -> {
-            job.run(w);
+            mine.run(w);
             return null;
           });
     } catch (SQLException e) {
@@ -175,29 +203,24 @@ final class GroupCommitWriter {
   }
 
   /**
-   * Runs {@code work} on the connection; once more on a new connection if an open connection turned
-   * out broken (e.g. the server restarted since the last batch) or the transaction hit a deadlock.
-   * Drops the connection after any SQL error.
+   * Runs {@code work} on the writer (opening one if needed); drops the connection after any SQL
+   * error, and runs the work once more on a new one if the retry policy says so.
    */
-  private <T> T withRetry(WriteWork<T> work) throws SQLException {
+  private <T> T withRetry(WriteWork<W, T> work) throws SQLException {
     for (int attempt = 1; ; attempt++) {
       boolean wasOpen = writer != null;
       try {
         return work.apply(writer());
       } catch (SQLException e) {
         dropWriter();
-        boolean retry =
-            attempt == 1
-                && ((wasOpen && PgConnections.isConnectionFailure(e))
-                    || PgConnections.isTransient(e));
-        if (!retry) {
+        if (attempt > 1 || !retry.retry(e, wasOpen)) {
           throw e;
         }
       }
     }
   }
 
-  private OpsWriter writer() throws SQLException {
+  private W writer() throws SQLException {
     if (writer == null) {
       writer = opener.open();
     }
@@ -218,7 +241,7 @@ final class GroupCommitWriter {
     for (Task task : all) {
       if (task instanceof Append a) {
         Completions.fail(a.promise(), closed);
-      } else if (task instanceof Job<?> j) {
+      } else if (task instanceof Job<?, ?> j) {
         Completions.fail(j.promise(), closed);
       } else if (task instanceof Stop s) {
         Completions.succeed(s.promise(), null);
@@ -228,6 +251,9 @@ final class GroupCommitWriter {
 
   private void shutdown(Stop stop) {
     try {
+      if (writer != null) {
+        writer.finish();
+      }
       dropWriter();
       stop.afterStop().run();
     } catch (RuntimeException e) {

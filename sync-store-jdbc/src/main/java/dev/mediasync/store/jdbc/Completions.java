@@ -1,4 +1,4 @@
-package dev.mediasync.store.postgres;
+package dev.mediasync.store.jdbc;
 
 import io.vertx.core.Promise;
 import org.slf4j.Logger;

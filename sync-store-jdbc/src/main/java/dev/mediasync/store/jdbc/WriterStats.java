@@ -1,11 +1,12 @@
-package dev.mediasync.store.sqlite;
+package dev.mediasync.store.jdbc;
 
 /**
- * Counters of the writer since the store opened.
+ * Group-commit counters of a store's writer since the store opened.
  *
  * @param commits append transactions committed
- * @param appends appends answered by those commits (stored, replayed or refused as duplicates)
- * @param failedBatches append transactions that failed and were rolled back
+ * @param appends appends answered by those commits (stored, replayed or refused)
+ * @param failedBatches append transactions that failed and were rolled back (every op in them
+ *     failed)
  */
 public record WriterStats(long commits, long appends, long failedBatches) {
 
