@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * The sessions connected to this node, grouped by user, and the one broker subscription per user
@@ -78,10 +79,12 @@ public final class SessionHub {
   }
 
   /**
-   * Registers {@code channel} and brings it live: catch-up after {@code since} (null: none), then
-   * live traffic. The future completes once the session is live.
+   * Registers {@code channel} and brings it live: once subscribed, the {@code welcome} message,
+   * then the catch-up after {@code since} (null: none), then live traffic. The future completes
+   * once the session is live.
    */
-  public Future<LiveSession> open(DeviceChannel channel, HybridTimestamp since) {
+  public Future<LiveSession> open(
+      DeviceChannel channel, HybridTimestamp since, Supplier<String> welcome) {
     LiveSession session = new LiveSession(channel, clock.currentTimeMillis());
     UserSessions group;
     synchronized (this) {
@@ -91,7 +94,10 @@ public final class SessionHub {
     listener.sessionOpened();
     return group
         .subscription
-        .compose(sub -> since == null ? Future.succeededFuture() : catchUp(session, since))
+        // The welcome goes out once the subscription is live, so nothing published after it can
+        // be missed, and before the catch-up, so it stays the first message.
+        .compose(sub -> channel.sendPaced(welcome.get()))
+        .compose(v -> since == null ? Future.succeededFuture() : catchUp(session, since))
         .map(
             v -> {
               session.goLive();

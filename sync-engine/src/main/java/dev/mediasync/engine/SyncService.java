@@ -14,6 +14,7 @@ import dev.mediasync.engine.port.Route;
 import dev.mediasync.engine.port.StaleTimestampException;
 import dev.mediasync.engine.port.StoredSnapshot;
 import dev.mediasync.engine.port.Topic;
+import dev.mediasync.engine.port.UserLog;
 import dev.mediasync.protocol.ClientMessage.PreferenceWrite;
 import dev.mediasync.protocol.ClientMessage.ProgressWrite;
 import dev.mediasync.protocol.ClientMessage.WatchlistWrite;
@@ -151,7 +152,7 @@ public final class SyncService {
               replica.markDurable(op);
               publish(replica, logged, deviceId);
               if (compaction != null) {
-                compact(replica, compaction);
+                compact(replica, ts, compaction.stable());
               }
               answer.complete(new WriteResult(op, write.opId(), applied, false));
             } else {
@@ -243,24 +244,44 @@ public final class SyncService {
             });
   }
 
-  private void compact(UserReplica replica, UserReplica.CompactionPlan plan) {
-    if (plan.stable() != null) {
-      replica.compactTombstones(plan.stable());
-    }
-    UserState snapshotState =
-        plan.stable() == null
-            ? plan.snapshotState()
-            : new UserState(
-                plan.snapshotState().watchlist().compact(plan.stable()),
-                plan.snapshotState().progress(),
-                plan.snapshotState().preferences(),
-                plan.snapshotState().latest());
-    StoredSnapshot snapshot =
-        new StoredSnapshot(
-            replica.userId, snapshotState.latest(), codec.encodeState(snapshotState));
+  /**
+   * Snapshots the user's state as of {@code through} and trims the log behind it. The snapshot is
+   * folded from the durable log, not from this node's memory: with several nodes, memory may still
+   * lack an older op another node committed, and a snapshot must hold every op up to its point.
+   * Tombstones removed at or before {@code stable} (null: none yet) are dropped on the way.
+   */
+  private void compact(UserReplica replica, HybridTimestamp through, HybridTimestamp stable) {
     store
-        .compact(snapshot, options.keepOps())
+        .load(replica.userId)
+        .map(log -> foldThrough(replica.userId, log, through, stable))
+        .compose(snapshot -> store.compact(snapshot, options.keepOps()))
+        .onSuccess(
+            v -> {
+              if (stable != null) {
+                replica.compactTombstones(stable);
+              }
+            })
         .onFailure(e -> listener.compactionFailed(replica.userId, e));
+  }
+
+  private StoredSnapshot foldThrough(
+      String userId, UserLog log, HybridTimestamp through, HybridTimestamp stable) {
+    UserState state =
+        log.snapshot() == null ? UserState.EMPTY : codec.decodeState(log.snapshot().payload());
+    for (LoggedOp logged : log.ops()) {
+      if (!logged.timestamp().isAfter(through)) {
+        state = state.apply(codec.decodeOp(logged.payload()));
+      }
+    }
+    if (stable != null) {
+      state =
+          new UserState(
+              state.watchlist().compact(stable),
+              state.progress(),
+              state.preferences(),
+              state.latest());
+    }
+    return new StoredSnapshot(userId, through, codec.encodeState(state));
   }
 
   private static SyncException storeFailure(Throwable cause) {

@@ -116,11 +116,14 @@ final class UserReplica {
     for (int i = 0; i < dropped && it.hasNext(); i++) {
       stable = it.next();
     }
-    return new CompactionPlan(state, stable);
+    return new CompactionPlan(stable);
   }
 
-  /** A compaction to run once the op that triggered it is durable. */
-  record CompactionPlan(UserState snapshotState, HybridTimestamp stable) {}
+  /**
+   * A compaction to run once the op that triggered it is durable; {@code stable} is the newest op
+   * the trim will drop (tombstones removed at or before it go too), null before enough ops.
+   */
+  record CompactionPlan(HybridTimestamp stable) {}
 
   /**
    * Several nodes: an op of this user that reached us through the broker, possibly written by

@@ -103,20 +103,19 @@ public final class SyncServer {
             .setWebSocketClosingTimeout(CLOSING_HANDSHAKE_SECONDS)
             .setIdleTimeout(0);
     // One server per event loop on the same port, each deployed as a verticle instance so it
-    // gets its own loop: Vert.x shares the listening socket and spreads connections over them. A
-    // single server would pin every socket to one core. The first binds (possibly a random port);
-    // the others bind the port it got.
-    return deployServers(httpOptions, 1)
-        .compose(
-            port ->
-                options.eventLoops() > 1
-                    ? deployServers(
-                            new HttpServerOptions(httpOptions).setPort(port),
-                            options.eventLoops() - 1)
-                        .map(port)
-                    : Future.succeededFuture(port))
+    // gets its own loop: Vert.x shares the listening socket between servers bound to the same
+    // host and port and spreads connections over their loops. A single server would pin every
+    // socket to one core. Sharing needs the same port in every instance, so port 0 is resolved
+    // to a concrete free port first.
+    int bindPort;
+    try {
+      bindPort = options.port() == 0 ? freePort(options.host()) : options.port();
+    } catch (java.io.IOException e) {
+      return Future.failedFuture(e);
+    }
+    return deployServers(new HttpServerOptions(httpOptions).setPort(bindPort), options.eventLoops())
         .onSuccess(
-            port -> {
+            bound -> {
               heartbeatTimer =
                   vertx.setPeriodic(
                       engine.options().heartbeat().toMillis(), id -> webSockets.heartbeat());
@@ -124,6 +123,13 @@ public final class SyncServer {
                   vertx.setPeriodic(
                       options.sweepInterval().toMillis(), id -> engine.hub().sweepIdle());
             });
+  }
+
+  private static int freePort(String host) throws java.io.IOException {
+    try (java.net.ServerSocket probe =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+      return probe.getLocalPort();
+    }
   }
 
   /** Deploys {@code instances} listening servers; completes with the bound port. */

@@ -76,23 +76,13 @@ public final class WsSession implements DeviceChannel {
     ws.pongHandler(b -> touch());
     ws.closeHandler(v -> onClosed());
     ws.exceptionHandler(this::onSocketError);
-    send(
-        engine
-            .codec()
-            .encode(
-                new ServerMessage.Welcome(
-                    deviceId,
-                    engine.sync().clock().now(),
-                    (int) engine.options().heartbeat().toSeconds(),
-                    (int) engine.options().presenceTimeout().toSeconds(),
-                    since != null)));
     engine
         .presence()
         .connected(this, info)
         .onFailure(e -> log.warn("presence update failed for a connect", e));
     engine
         .hub()
-        .open(this, since)
+        .open(this, since, () -> welcome(since != null))
         .onSuccess(
             s -> {
               live = s;
@@ -105,6 +95,18 @@ public final class WsSession implements DeviceChannel {
               sendError(ErrorResponses.classify(e), null);
               close(CloseCode.INTERNAL_ERROR);
             });
+  }
+
+  private String welcome(boolean catchUp) {
+    return engine
+        .codec()
+        .encode(
+            new ServerMessage.Welcome(
+                deviceId,
+                engine.sync().clock().now(),
+                (int) engine.options().heartbeat().toSeconds(),
+                (int) engine.options().presenceTimeout().toSeconds(),
+                catchUp));
   }
 
   @Override
