@@ -675,7 +675,13 @@ export class SyncClient extends EventTarget {
     const q = { device_id: this.deviceId, since: this.replica.cursor.toString(), token,
       name: this.options.name, type: this.options.deviceType };
     for (const [k, v] of Object.entries(q)) if (v != null) url.searchParams.set(k, v);
-    const ws = new this.options.WebSocket(url.toString());
+    let ws;
+    try {
+      ws = new this.options.WebSocket(url.toString());
+    } catch (e) {
+      this.#lost(`cannot open ${url.origin}: ${e.message}`);
+      return;
+    }
     this.socket = ws;
     this.sentOnCurrent.clear();
     ws.onmessage = (e) => ws === this.socket && this.#receive(e.data);
