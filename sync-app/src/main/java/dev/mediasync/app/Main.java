@@ -80,6 +80,7 @@ public final class Main {
             + "/api/v1/sync/watchlist -H 'Content-Type: application/json' -H 'Authorization: Bearer "
             + token
             + "' -d '{\"operation\":\"add\",\"content_id\":\"tmdb:550\"}'");
+    System.out.println("Demo page (two windows = two devices): http://localhost:" + port + "/demo");
     System.out.println();
   }
 }

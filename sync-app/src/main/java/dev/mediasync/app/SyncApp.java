@@ -11,6 +11,7 @@ import dev.mediasync.server.ServerOptions;
 import dev.mediasync.server.SyncServer;
 import dev.mediasync.server.auth.JwtSettings;
 import dev.mediasync.server.auth.JwtVerifier;
+import dev.mediasync.server.auth.TokenIssuer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -125,6 +126,10 @@ public final class SyncApp {
             .withSweepInterval(wiring.sweepInterval());
     SyncServer server =
         new SyncServer(vertx, engine, new JwtVerifier(jwt, wiring.jwtClock()), serverOptions);
+    if (jwt.isDevSecret()) {
+      // Only with a secret the service made up itself: POST /dev/token for the demo page.
+      server.enableDevTokens(TokenIssuer.forSettings(jwt));
+    }
     Future<Void> redisReady =
         pubsub
             .ready()

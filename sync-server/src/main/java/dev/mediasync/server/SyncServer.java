@@ -4,13 +4,16 @@ import dev.mediasync.engine.SyncEngine;
 import dev.mediasync.protocol.ErrorCode;
 import dev.mediasync.protocol.Limits;
 import dev.mediasync.server.auth.JwtVerifier;
+import dev.mediasync.server.auth.TokenIssuer;
 import dev.mediasync.server.http.ApiRoutes;
+import dev.mediasync.server.http.DevTokenRoutes;
 import dev.mediasync.server.http.DeviceRoutes;
 import dev.mediasync.server.http.ErrorResponses;
 import dev.mediasync.server.http.HealthRoutes;
 import dev.mediasync.server.http.InFlight;
 import dev.mediasync.server.http.RequestAuth;
 import dev.mediasync.server.http.Responder;
+import dev.mediasync.server.http.StaticRoutes;
 import dev.mediasync.server.http.SyncRoutes;
 import dev.mediasync.server.ws.WebSocketEndpoint;
 import io.vertx.core.DeploymentOptions;
@@ -44,6 +47,7 @@ public final class SyncServer {
   private final SyncEngine engine;
   private final ServerOptions options;
   private final ErrorResponses errors;
+  private final Responder responder;
   private final InFlight inFlight = new InFlight();
   private final WebSocketEndpoint webSockets;
   private final Router router;
@@ -59,7 +63,7 @@ public final class SyncServer {
     this.options = options;
     this.errors = new ErrorResponses(engine.codec());
     RequestAuth auth = new RequestAuth(verifier);
-    Responder responder = new Responder(errors);
+    this.responder = new Responder(errors);
     this.webSockets = new WebSocketEndpoint(engine, auth, errors, options.outboundLimitBytes());
     this.router = Router.router(vertx);
     ApiRoutes api = new ApiRoutes(auth, errors);
@@ -78,12 +82,21 @@ public final class SyncServer {
     api.mountGuards(router);
     new SyncRoutes(engine, responder, inFlight, options.defaultRestDeviceId()).mount(router);
     new DeviceRoutes(engine, responder).mount(router);
+    StaticRoutes.mount(router);
     api.mountFailureHandling(router);
   }
 
   /** The router, so the composition root can add routes (metrics, static files) before start. */
   public Router router() {
     return router;
+  }
+
+  /**
+   * Adds {@code POST /dev/token}, which mints tokens for any user and device with {@code issuer}.
+   * Dev mode only: the composition root calls this only when the service generated its own secret.
+   */
+  public void enableDevTokens(TokenIssuer issuer) {
+    new DevTokenRoutes(issuer, engine.codec(), responder).mount(router);
   }
 
   /** Binds and starts the timers; completes with the bound port. */
