@@ -308,7 +308,10 @@ public final class PubNubBroker implements Broker {
           new PubNubException(
               "dropped: PubNub publish queue full (" + options.maxQueued() + ")", 0));
     }
-    toSend.forEach(this::attempt);
+    if (!toSend.isEmpty()) {
+      // HTTP work happens on the broker's context, never on the caller's thread
+      context.runOnContext(v -> toSend.forEach(this::attempt));
+    }
     return p.promise.future();
   }
 

@@ -179,7 +179,7 @@ public final class FakePubNub implements AutoCloseable {
     if (metaJson != null) {
       Json.decodeValue(metaJson);
     }
-    vertx.runOnContext(v -> accept(channel, messageJson, metaJson, "forger", "INJECT"));
+    accept(channel, messageJson, metaJson, "forger", "INJECT");
   }
 
   // ---- HTTP -------------------------------------------------------------------------------------
