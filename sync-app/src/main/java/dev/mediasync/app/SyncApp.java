@@ -6,7 +6,6 @@ import dev.mediasync.engine.SyncEngine;
 import dev.mediasync.engine.SyncListener;
 import dev.mediasync.engine.port.Broker;
 import dev.mediasync.engine.port.InMemoryPresenceStore;
-import dev.mediasync.engine.port.InProcessBroker;
 import dev.mediasync.engine.port.OpStore;
 import dev.mediasync.engine.port.PresenceStore;
 import dev.mediasync.server.ServerOptions;
@@ -60,7 +59,14 @@ public final class SyncApp {
       vertx.close();
       return Future.failedFuture(e);
     }
-    Broker broker = new InProcessBroker();
+    Broker broker;
+    try {
+      broker = Adapters.openBroker(vertx, config);
+    } catch (RuntimeException e) {
+      store.close();
+      vertx.close();
+      return Future.failedFuture(e);
+    }
     PresenceStore presence = new InMemoryPresenceStore();
     EngineOptions options =
         EngineOptions.defaults()
@@ -84,6 +90,7 @@ public final class SyncApp {
             e ->
                 store
                     .close()
+                    .eventually(() -> broker.close())
                     .eventually(() -> vertx.close())
                     .transform(v -> Future.failedFuture(e)));
   }
