@@ -50,10 +50,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link Broker} over PubNub's REST API, spoken with Vert.x's {@link WebClient} (publish, time)
  * and {@code HttpClient} (the subscribe long-poll, which must be reset when the channel set
- * changes). The official PubNub Java SDK is not used: it brings its own HTTP stack (OkHttp,
- * Retrofit, Gson, Kotlin runtime) next to Vert.x's, blocks or spawns its own threads, and its
- * origin setting assumes PubNub's TLS hosts, so it cannot be pointed reliably at a plain-HTTP local
- * origin for tests. The REST calls used here are few and documented.
+ * changes). The official PubNub Java SDK is not used: it brings its own HTTP stack and runtime
+ * (OkHttp/Retrofit/Gson, Kotlin in recent versions) next to Vert.x's and runs its own threads. Its
+ * configuration does have {@code origin} and {@code secure} settings; whether it works reliably
+ * against a plain-HTTP local origin was not verified here, and was not needed: the REST calls used
+ * are few and documented, and the local fake ({@code FakePubNub}) speaks them.
  *
  * <h2>Publish</h2>
  *
