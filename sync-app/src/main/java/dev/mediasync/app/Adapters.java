@@ -1,5 +1,8 @@
 package dev.mediasync.app;
 
+import dev.mediasync.broker.pubnub.MirroringBroker;
+import dev.mediasync.broker.pubnub.PubNubBroker;
+import dev.mediasync.broker.pubnub.PubNubOptions;
 import dev.mediasync.broker.redis.RedisBroker;
 import dev.mediasync.broker.redis.RedisPresenceStore;
 import dev.mediasync.broker.redis.RedisSupport;
@@ -45,7 +48,16 @@ final class Adapters {
 
   /**
    * Pub/sub and presence: in-process and in-memory for one node; Redis (shared by every node) when
-   * {@code SYNC_REDIS_URL} is set.
+   * {@code SYNC_REDIS_URL} is set. PubNub, when both keys are set, joins as follows:
+   *
+   * <ul>
+   *   <li>PubNub only: {@link PubNubBroker} is the broker. It delivers to this node's sessions at
+   *       once and to other nodes through PubNub (long-poll on the channels of local users).
+   *       Presence stays per node.
+   *   <li>Redis and PubNub: Redis is the cross-node broker; PubNub is a publish-only mirror (so
+   *       PubNub clients can listen on {@code user.{id}.*}) behind a {@link MirroringBroker}:
+   *       subscriptions, readiness and delivery between nodes depend on Redis alone.
+   * </ul>
    *
    * @param ready completes when the adapters can serve (Redis connected), or fails
    * @param close releases what the broker's own close does not
@@ -55,13 +67,14 @@ final class Adapters {
 
   static PubSub openPubSub(Vertx vertx, AppConfig config, String nodeId) {
     if (config.redisUrl() == null) {
+      Broker broker =
+          config.pubnub() == null
+              ? new InProcessBroker()
+              : new PubNubBroker(vertx, pubnubOptions(config.pubnub()));
       return new PubSub(
-          new InProcessBroker(),
-          new InMemoryPresenceStore(),
-          Future.succeededFuture(),
-          Future::succeededFuture);
+          broker, new InMemoryPresenceStore(), Future.succeededFuture(), Future::succeededFuture);
     }
-    RedisBroker broker =
+    RedisBroker redis =
         new RedisBroker(
             vertx, RedisSupport.client(vertx, config.redisUrl(), 2), nodeId, "", REDIS_TIMEOUT_MS);
     RedisPresenceStore presence =
@@ -70,7 +83,20 @@ final class Adapters {
             "",
             config.presenceTimeout(),
             REDIS_TIMEOUT_MS);
+    Broker broker =
+        config.pubnub() == null
+            ? redis
+            : new MirroringBroker(redis, new PubNubBroker(vertx, pubnubOptions(config.pubnub())));
     // Ready once the broker's two connections are up; the presence client connects per call.
-    return new PubSub(broker, presence, broker.ready(), presence::close);
+    return new PubSub(broker, presence, redis.ready(), presence::close);
+  }
+
+  static PubNubOptions pubnubOptions(AppConfig.PubNub p) {
+    try {
+      return PubNubOptions.defaults(p.publishKey(), p.subscribeKey())
+          .withOrigin(p.origin(), p.secure());
+    } catch (IllegalArgumentException e) {
+      throw new AppConfig.ConfigException("PUBNUB_ORIGIN: " + e.getMessage());
+    }
   }
 }

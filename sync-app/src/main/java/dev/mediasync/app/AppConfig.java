@@ -12,6 +12,7 @@ import java.util.Map;
  * @param databaseSchema the PostgreSQL schema holding the store's tables ({@code
  *     SYNC_DATABASE_SCHEMA}, default {@code sync}); unused by the embedded store
  * @param redisUrl Redis URI, or null for in-process pub/sub and presence
+ * @param pubnub PubNub settings ({@code PUBNUB_*}), or null when PubNub is off
  */
 public record AppConfig(
     String host,
@@ -23,7 +24,21 @@ public record AppConfig(
     long maxClockSkewMillis,
     Duration heartbeat,
     Duration presenceTimeout,
-    String sqliteSynchronous) {
+    String sqliteSynchronous,
+    PubNub pubnub) {
+
+  /**
+   * PubNub is on when both {@code PUBNUB_PUBLISH_KEY} and {@code PUBNUB_SUBSCRIBE_KEY} are set.
+   *
+   * @param origin {@code host[:port]} ({@code PUBNUB_ORIGIN}, default {@code ps.pndsn.com})
+   * @param secure HTTPS ({@code PUBNUB_SECURE}, default true)
+   */
+  public record PubNub(String publishKey, String subscribeKey, String origin, boolean secure) {
+    @Override
+    public String toString() {
+      return "PubNub[origin=" + origin + ", secure=" + secure + "]"; // keys stay out of logs
+    }
+  }
 
   /** A configuration error: the message is the one line printed before exiting. */
   public static final class ConfigException extends RuntimeException {
@@ -74,6 +89,7 @@ public record AppConfig(
     if (!sync.equals("FULL") && !sync.equals("NORMAL")) {
       throw new ConfigException("SYNC_SQLITE_SYNCHRONOUS must be FULL or NORMAL, got: " + sync);
     }
+    PubNub pubnub = pubnub(env);
     return new AppConfig(
         host,
         port,
@@ -84,7 +100,43 @@ public record AppConfig(
         skew,
         Duration.ofSeconds(heartbeat),
         Duration.ofSeconds(timeout),
-        sync);
+        sync,
+        pubnub);
+  }
+
+  private static PubNub pubnub(Map<String, String> env) {
+    String pub = blankToNull(env.get("PUBNUB_PUBLISH_KEY"));
+    String sub = blankToNull(env.get("PUBNUB_SUBSCRIBE_KEY"));
+    String origin = blankToNull(env.get("PUBNUB_ORIGIN"));
+    String secureRaw = blankToNull(env.get("PUBNUB_SECURE"));
+    boolean secure = true;
+    if (secureRaw != null) {
+      String v = secureRaw.toLowerCase(java.util.Locale.ROOT);
+      if (!v.equals("true") && !v.equals("false")) {
+        throw new ConfigException("PUBNUB_SECURE must be true or false, got: " + clip(secureRaw));
+      }
+      secure = v.equals("true");
+    }
+    if (origin != null && !origin.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+      throw new ConfigException(
+          "PUBNUB_ORIGIN must be host[:port] (no scheme, no path), got: " + clip(origin));
+    }
+    if (origin != null && origin.contains(":")) {
+      int port = Integer.parseInt(origin.substring(origin.indexOf(':') + 1));
+      if (port < 1 || port > 65_535) {
+        throw new ConfigException("PUBNUB_ORIGIN port must be 1-65535, got: " + port);
+      }
+    }
+    if ((pub == null) != (sub == null)) {
+      throw new ConfigException(
+          "PUBNUB_PUBLISH_KEY and PUBNUB_SUBSCRIBE_KEY must be set together (only "
+              + (pub != null ? "PUBNUB_PUBLISH_KEY" : "PUBNUB_SUBSCRIBE_KEY")
+              + " is set)");
+    }
+    if (pub == null) {
+      return null;
+    }
+    return new PubNub(pub, sub, origin != null ? origin : "ps.pndsn.com", secure);
   }
 
   private static long longIn(Map<String, String> env, String name, long dflt, long min, long max) {

@@ -104,7 +104,16 @@ public final class SyncApp {
       vertx.close();
       return Future.failedFuture(e);
     }
-    Adapters.PubSub pubsub = Adapters.openPubSub(vertx, config, nodeId);
+    Adapters.PubSub pubsub;
+    try {
+      pubsub = Adapters.openPubSub(vertx, config, nodeId);
+    } catch (RuntimeException e) {
+      if (ownsStore) {
+        store.close();
+      }
+      vertx.close();
+      return Future.failedFuture(e);
+    }
     Broker broker = pubsub.broker();
     PresenceStore presence = pubsub.presence();
     log.info(
