@@ -9,8 +9,16 @@ import dev.mediasync.engine.port.Broker;
 import dev.mediasync.engine.port.Envelope;
 import dev.mediasync.engine.port.Route;
 import dev.mediasync.engine.port.Topic;
+import dev.mediasync.protocol.DeviceCommandKind;
+import dev.mediasync.protocol.JsonCodec;
+import dev.mediasync.protocol.RawJson;
+import dev.mediasync.protocol.ServerMessage.DeviceCommand;
+import dev.mediasync.protocol.ServerMessage.DeviceOnline;
+import dev.mediasync.protocol.ServerMessage.Notification;
+import dev.mediasync.protocol.ServerMessage.PreferenceUpdate;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -142,17 +150,46 @@ public abstract class BrokerContract {
     String u = user("fields");
     Recorder onB = new Recorder();
     await(nodeB.subscribe(u, onB));
-    String tricky =
-        "{\"type\":\"x\",\"s\":\"a|b\\nc \u00e9\u5343\ud83c\udfac \\\"q\\\"\",\n \"n\":1}";
+    // Real messages as the engine publishes them (an adapter may validate what it receives), with
+    // a value that stresses framing: separators, newline, quotes, non-ASCII and a surrogate pair.
+    String tricky = "\"a|b\\nc \u00e9\u5343\ud83c\udfac \\\"q\\\"\"";
+    HybridTimestamp maxish = HybridTimestamp.of(1L << 47, 65535);
     List<Envelope> sent =
         List.of(
-            new Envelope(u, Topic.SYNC, "{\"n\":1}", Route.allExcept("phone"), ts(1)),
-            new Envelope(u, Topic.SYNC, tricky, Route.EVERY_DEVICE, ts(2)),
-            new Envelope(u, Topic.DEVICES, "{\"n\":3}", Route.only("tv:living-room@1"), null),
-            new Envelope(u, Topic.DEVICES, "{\"n\":4}", Route.allExcept("a.b-c_d"), null),
-            new Envelope(u, Topic.NOTIFICATIONS, "{\"n\":5}", Route.EVERY_DEVICE, null),
+            op(u, 1, "phone"),
             new Envelope(
-                u, Topic.SYNC, "{}", Route.only("x"), HybridTimestamp.of(1L << 47, 65535)));
+                u,
+                Topic.SYNC,
+                CODEC.encode(new PreferenceUpdate("k", new RawJson(tricky), ts(2), "w")),
+                Route.EVERY_DEVICE,
+                ts(2)),
+            new Envelope(
+                u,
+                Topic.DEVICES,
+                CODEC.encode(
+                    new DeviceCommand(
+                        "tv:living-room@1", DeviceCommandKind.PLAY, "c1", 3.0, "phone", "h1")),
+                Route.only("tv:living-room@1"),
+                null),
+            new Envelope(
+                u,
+                Topic.DEVICES,
+                CODEC.encode(new DeviceOnline("a.b-c_d", null, null, Instant.ofEpochSecond(4))),
+                Route.allExcept("a.b-c_d"),
+                null),
+            new Envelope(
+                u,
+                Topic.NOTIFICATIONS,
+                CODEC.encode(
+                    new Notification("n5", "news", "five", null, Instant.ofEpochSecond(5))),
+                Route.EVERY_DEVICE,
+                null),
+            new Envelope(
+                u,
+                Topic.SYNC,
+                CODEC.encode(new PreferenceUpdate("k", new RawJson("6"), maxish, "x")),
+                Route.only("x"),
+                maxish));
     sent.forEach(e -> await(nodeA.publish(e)));
 
     assertThat(onB.await(sent.size())).containsExactlyElementsOf(sent);
@@ -276,9 +313,17 @@ public abstract class BrokerContract {
 
   // ---------------------------------------------------------------- helpers
 
-  /** An op envelope numbered {@code n} for {@code userId}. */
+  private static final JsonCodec CODEC = new JsonCodec();
+
+  /** An op envelope numbered {@code n} for {@code userId}: a real op, as the engine publishes. */
   protected static Envelope op(String userId, int n) {
-    return new Envelope(userId, Topic.SYNC, "{\"n\":" + n + "}", Route.allExcept("writer"), ts(n));
+    return op(userId, n, "writer");
+  }
+
+  private static Envelope op(String userId, int n, String writer) {
+    String json =
+        CODEC.encode(new PreferenceUpdate("n", new RawJson(Integer.toString(n)), ts(n), writer));
+    return new Envelope(userId, Topic.SYNC, json, Route.allExcept(writer), ts(n));
   }
 
   protected static HybridTimestamp ts(long n) {
