@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * @param databaseUrl PostgreSQL URI, or null for the embedded store
  * @param redisUrl Redis URI, or null for in-process pub/sub and presence
+ * @param ops limits, notifications, log format, tracing ({@link OpsConfig})
  */
 public record AppConfig(
     String host,
@@ -20,7 +21,8 @@ public record AppConfig(
     long maxClockSkewMillis,
     Duration heartbeat,
     Duration presenceTimeout,
-    String sqliteSynchronous) {
+    String sqliteSynchronous,
+    OpsConfig ops) {
 
   /** A configuration error: the message is the one line printed before exiting. */
   public static final class ConfigException extends RuntimeException {
@@ -74,10 +76,11 @@ public record AppConfig(
         skew,
         Duration.ofSeconds(heartbeat),
         Duration.ofSeconds(timeout),
-        sync);
+        sync,
+        OpsConfig.fromEnvironment(env));
   }
 
-  private static long longIn(Map<String, String> env, String name, long dflt, long min, long max) {
+  static long longIn(Map<String, String> env, String name, long dflt, long min, long max) {
     String raw = env.get(name);
     if (raw == null || raw.isBlank()) {
       return dflt;

@@ -34,6 +34,7 @@ public final class TestServer implements AutoCloseable {
   private final FakeClock clock;
   private final Map<String, String> env;
   private final UnaryOperator<EngineOptions> tuning;
+  private final io.opentelemetry.api.OpenTelemetry openTelemetry;
   private SyncApp app;
 
   private TestServer(
@@ -41,7 +42,9 @@ public final class TestServer implements AutoCloseable {
       boolean ownsDataDir,
       FakeClock clock,
       Map<String, String> env,
-      UnaryOperator<EngineOptions> tuning) {
+      UnaryOperator<EngineOptions> tuning,
+      io.opentelemetry.api.OpenTelemetry openTelemetry) {
+    this.openTelemetry = openTelemetry;
     this.dataDir = dataDir;
     this.ownsDataDir = ownsDataDir;
     this.clock = clock;
@@ -63,6 +66,13 @@ public final class TestServer implements AutoCloseable {
     private UnaryOperator<EngineOptions> tuning = UnaryOperator.identity();
     private Path dataDir;
     private FakeClock clock;
+    private io.opentelemetry.api.OpenTelemetry openTelemetry;
+
+    /** Tracing through this SDK (e.g. with an in-memory exporter) instead of the environment. */
+    public Builder openTelemetry(io.opentelemetry.api.OpenTelemetry otel) {
+      this.openTelemetry = otel;
+      return this;
+    }
 
     public Builder env(String name, String value) {
       env.put(name, value);
@@ -89,7 +99,12 @@ public final class TestServer implements AutoCloseable {
         Path dir = dataDir != null ? dataDir : Files.createTempDirectory("sync-it-");
         TestServer server =
             new TestServer(
-                dir, dataDir == null, clock != null ? clock : new FakeClock(), env, tuning);
+                dir,
+                dataDir == null,
+                clock != null ? clock : new FakeClock(),
+                env,
+                tuning,
+                openTelemetry);
         server.boot();
         return server;
       } catch (IOException e) {
@@ -103,9 +118,15 @@ public final class TestServer implements AutoCloseable {
     e.put("SYNC_HOST", "127.0.0.1");
     e.putIfAbsent("SYNC_PORT", "0");
     e.put("SYNC_DATA_DIR", dataDir.toString());
+    // The fake clock stands still, so token buckets never refill: tests that are not about rate
+    // limits get limits they cannot reach; RateLimitIT sets its own.
+    e.putIfAbsent("SYNC_RATE_LIMIT_DEVICE_BURST", "1000000");
+    e.putIfAbsent("SYNC_RATE_LIMIT_USER_BURST", "1000000");
+    e.putIfAbsent("SYNC_RATE_LIMIT_CONNECT_PER_IP_PER_SECOND", "1000000");
     AppConfig config = AppConfig.fromEnvironment(e);
     SyncApp.Wiring wiring =
-        new SyncApp.Wiring(clock, clock.asJavaClock(), Duration.ofMillis(20), tuning);
+        new SyncApp.Wiring(
+            clock, clock.asJavaClock(), Duration.ofMillis(20), tuning, openTelemetry);
     app =
         await(
             SyncApp.start(config, JwtSettings.hs256(SECRET), wiring)
@@ -144,6 +165,13 @@ public final class TestServer implements AutoCloseable {
     return TokenIssuer.hs256(SECRET)
         .withClock(clock.asJavaClock())
         .issue(userId, deviceId, Duration.ofHours(1));
+  }
+
+  /** A token granting {@code scopes} (as the {@code scope} claim). */
+  public String token(String userId, String deviceId, java.util.Set<String> scopes) {
+    return TokenIssuer.hs256(SECRET)
+        .withClock(clock.asJavaClock())
+        .issue(userId, deviceId, Duration.ofHours(1), scopes);
   }
 
   public Http http() {

@@ -57,6 +57,7 @@ public final class SessionHub {
         }
       }
       listener.fannedOut(sent);
+      listener.delivered(envelope, sent);
     }
   }
 
