@@ -45,7 +45,6 @@ public final class SyncMetrics implements SyncListener {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final PhysicalClock clock;
   private final Counter connectionsOpened;
-  private final Counter fanoutDeliveries;
   private final Timer storeAppend;
   private final Timer syncLatency;
   private final Counter catchUpOps;
@@ -55,10 +54,6 @@ public final class SyncMetrics implements SyncListener {
     connectionsOpened =
         Counter.builder("sync.connections.opened")
             .description("WebSocket connections accepted")
-            .register(registry);
-    fanoutDeliveries =
-        Counter.builder("sync.fanout.deliveries")
-            .description("Messages written to local sockets by fan-out (one per socket)")
             .register(registry);
     storeAppend =
         Timer.builder("sync.store.append")
@@ -125,7 +120,11 @@ public final class SyncMetrics implements SyncListener {
     if (recipients <= 0) {
       return;
     }
-    fanoutDeliveries.increment(recipients);
+    Counter.builder("sync.fanout.deliveries")
+        .description("Messages written to local sockets by fan-out (one per socket), by channel")
+        .tag("topic", envelope.topic().suffix())
+        .register(registry)
+        .increment(recipients);
     if (envelope.topic() == Topic.SYNC && envelope.opTimestamp() != null) {
       // The HLC's physical part is the server clock at receipt (or a device clock at most the
       // allowed skew ahead, which shows up as 0 here): millisecond resolution, no extra field.
