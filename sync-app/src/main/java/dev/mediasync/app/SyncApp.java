@@ -5,9 +5,9 @@ import dev.mediasync.engine.EngineOptions;
 import dev.mediasync.engine.NotificationService;
 import dev.mediasync.engine.SyncEngine;
 import dev.mediasync.engine.port.Broker;
-import dev.mediasync.engine.port.InMemoryNotificationStore;
 import dev.mediasync.engine.port.InMemoryPresenceStore;
 import dev.mediasync.engine.port.InProcessBroker;
+import dev.mediasync.engine.port.NotificationStore;
 import dev.mediasync.engine.port.OpStore;
 import dev.mediasync.engine.port.PresenceStore;
 import dev.mediasync.server.ServerOps;
@@ -93,9 +93,17 @@ public final class SyncApp {
   public static Future<SyncApp> start(AppConfig config, JwtSettings jwt, Wiring wiring) {
     Vertx vertx = Vertx.vertx();
     OpStore store;
+    NotificationStore notificationStore;
     try {
       store = Adapters.openStore(vertx, config);
     } catch (RuntimeException e) {
+      vertx.close();
+      return Future.failedFuture(e);
+    }
+    try {
+      notificationStore = Adapters.openNotificationStore(config);
+    } catch (RuntimeException e) {
+      store.close();
       vertx.close();
       return Future.failedFuture(e);
     }
@@ -128,6 +136,7 @@ public final class SyncApp {
         ownSdk = Telemetry.fromEnvironment(config.ops());
       } catch (RuntimeException e) {
         store.close();
+        notificationStore.close();
         vertx.close();
         return Future.failedFuture(
             new AppConfig.ConfigException("OTEL_* configuration: " + e.getMessage()));
@@ -147,7 +156,7 @@ public final class SyncApp {
     SyncEngine engine = new SyncEngine(store, broker, presence, wiring.clock(), options, metrics);
     NotificationService notifications =
         new NotificationService(
-            new InMemoryNotificationStore(),
+            notificationStore,
             broker,
             engine.codec(),
             wiring.clock(),
@@ -176,6 +185,7 @@ public final class SyncApp {
             e ->
                 opened
                     .close()
+                    .eventually(notificationStore::close)
                     .eventually(
                         () -> {
                           closeQuietly(telemetry);
@@ -218,6 +228,7 @@ public final class SyncApp {
     return server
         .stop()
         .eventually(() -> engine.store().close())
+        .eventually(() -> notifications.store().close())
         .eventually(() -> engine.broker().close())
         .eventually(
             () -> {

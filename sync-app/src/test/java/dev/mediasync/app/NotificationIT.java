@@ -67,6 +67,27 @@ class NotificationIT {
   }
 
   @Test
+  void unreadNotification_survivesARestart() {
+    try (TestServer own = TestServer.start()) {
+      String token = own.token("notifier", null, Set.of("notifications:write"));
+      Http.Resp r =
+          own.http()
+              .post(
+                  "/api/v1/notifications",
+                  token,
+                  "{\"user_id\":\"n-restart\",\"kind\":\"k\",\"title\":\"kept\"}");
+      assertThat(r.status()).isEqualTo(201);
+      own.restart();
+      try (WsClient tv = own.connect("n-restart", "tv")) {
+        JsonNode m = tv.expectType("notification");
+        assertThat(m.path("notification_id").asText())
+            .isEqualTo(r.json().path("notification_id").asText());
+        assertThat(m.path("title").asText()).isEqualTo("kept");
+      }
+    }
+  }
+
+  @Test
   void roleService_mayAlsoSend() {
     String role = server.token("backend", null, Set.of("service"));
     assertThat(send(role, "{\"user_id\":\"n-role\",\"kind\":\"k\",\"title\":\"t\"}").status())

@@ -69,6 +69,21 @@ class RateLimitIT {
   }
 
   @Test
+  void serviceToken_isNotLimited() {
+    String service = server.token("rl-service", null, java.util.Set.of("notifications:write"));
+    for (int i = 0; i < 8; i++) {
+      Http.Resp r =
+          server
+              .http()
+              .post(
+                  "/api/v1/notifications",
+                  service,
+                  "{\"user_id\":\"rl-target-" + i + "\",\"kind\":\"k\",\"title\":\"t\"}");
+      assertThat(r.status()).isEqualTo(201);
+    }
+  }
+
+  @Test
   void wsBurst_refusedWriteGetsRateLimitedError_socketStaysOpen_andRefills() {
     try (WsClient ws = server.connect("rl-ws", "tv")) {
       for (int i = 0; i < 3; i++) {

@@ -110,9 +110,18 @@ public final class SyncServer {
     bindGauges();
   }
 
-  /** Per device and per user token buckets for every authenticated REST request. */
+  /**
+   * Per device and per user token buckets for every authenticated REST request. A trusted service
+   * (scope {@code notifications:write} or role {@code service}) is not limited: it may notify many
+   * users in a burst, and its token is not a device's.
+   */
   private void limitRequest(RoutingContext ctx) {
     RequestAuth.Caller caller = ApiRoutes.caller(ctx);
+    if (caller.principal().hasScope(NotificationRoutes.WRITE_SCOPE)
+        || caller.principal().hasScope(NotificationRoutes.SERVICE_ROLE)) {
+      ctx.next();
+      return;
+    }
     RateLimiter.Decision d = ops.limiter().tryRequest(caller.userId(), caller.deviceId());
     if (d.allowed()) {
       ctx.next();

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Per-user service notifications kept for devices that are offline, with per-device read marks.
- * Adapters: in-memory (one node, lost on restart).
+ * Adapters: in-memory (one node, lost on restart) and SQLite (durable, next to the op log).
  *
  * <p>Every adapter MUST:
  *
