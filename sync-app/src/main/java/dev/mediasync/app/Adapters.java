@@ -9,10 +9,12 @@ import dev.mediasync.broker.redis.RedisSupport;
 import dev.mediasync.engine.port.Broker;
 import dev.mediasync.engine.port.InMemoryPresenceStore;
 import dev.mediasync.engine.port.InProcessBroker;
+import dev.mediasync.engine.port.NotificationStore;
 import dev.mediasync.engine.port.OpStore;
 import dev.mediasync.engine.port.PresenceStore;
 import dev.mediasync.store.postgres.PostgresOpStore;
 import dev.mediasync.store.postgres.PostgresOptions;
+import dev.mediasync.store.sqlite.SqliteNotificationStore;
 import dev.mediasync.store.sqlite.SqliteOpStore;
 import dev.mediasync.store.sqlite.SqliteOptions;
 import io.vertx.core.Future;
@@ -40,10 +42,20 @@ final class Adapters {
       }
       return PostgresOpStore.open(options);
     }
-    SqliteOptions options =
-        SqliteOptions.defaults(config.dataDir())
-            .withSynchronous(SqliteOptions.Synchronous.valueOf(config.sqliteSynchronous()));
-    return SqliteOpStore.open(options);
+    return SqliteOpStore.open(sqliteOptions(config));
+  }
+
+  /**
+   * Opens the notification store next to the op store: SQLite tables in the same file, so
+   * notifications for offline devices survive a restart. Blocking, like {@link #openStore}.
+   */
+  static NotificationStore openNotificationStore(AppConfig config) {
+    return SqliteNotificationStore.open(sqliteOptions(config));
+  }
+
+  private static SqliteOptions sqliteOptions(AppConfig config) {
+    return SqliteOptions.defaults(config.dataDir())
+        .withSynchronous(SqliteOptions.Synchronous.valueOf(config.sqliteSynchronous()));
   }
 
   /**

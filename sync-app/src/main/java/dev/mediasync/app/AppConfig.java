@@ -13,6 +13,7 @@ import java.util.Map;
  *     SYNC_DATABASE_SCHEMA}, default {@code sync}); unused by the embedded store
  * @param redisUrl Redis URI, or null for in-process pub/sub and presence
  * @param pubnub PubNub settings ({@code PUBNUB_*}), or null when PubNub is off
+ * @param ops limits, notifications, log format, tracing ({@link OpsConfig})
  */
 public record AppConfig(
     String host,
@@ -25,7 +26,8 @@ public record AppConfig(
     Duration heartbeat,
     Duration presenceTimeout,
     String sqliteSynchronous,
-    PubNub pubnub) {
+    PubNub pubnub,
+    OpsConfig ops) {
 
   /**
    * PubNub is on when both {@code PUBNUB_PUBLISH_KEY} and {@code PUBNUB_SUBSCRIBE_KEY} are set.
@@ -101,7 +103,8 @@ public record AppConfig(
         Duration.ofSeconds(heartbeat),
         Duration.ofSeconds(timeout),
         sync,
-        pubnub);
+        pubnub,
+        OpsConfig.fromEnvironment(env));
   }
 
   private static PubNub pubnub(Map<String, String> env) {
@@ -139,7 +142,7 @@ public record AppConfig(
     return new PubNub(pub, sub, origin != null ? origin : "ps.pndsn.com", secure);
   }
 
-  private static long longIn(Map<String, String> env, String name, long dflt, long min, long max) {
+  static long longIn(Map<String, String> env, String name, long dflt, long min, long max) {
     String raw = env.get(name);
     if (raw == null || raw.isBlank()) {
       return dflt;

@@ -2,20 +2,30 @@ package dev.mediasync.app;
 
 import dev.mediasync.core.PhysicalClock;
 import dev.mediasync.engine.EngineOptions;
+import dev.mediasync.engine.NotificationService;
 import dev.mediasync.engine.SyncEngine;
-import dev.mediasync.engine.SyncListener;
 import dev.mediasync.engine.port.Broker;
+import dev.mediasync.engine.port.NotificationStore;
 import dev.mediasync.engine.port.OpStore;
 import dev.mediasync.engine.port.PresenceStore;
+import dev.mediasync.server.ServerOps;
 import dev.mediasync.server.ServerOptions;
 import dev.mediasync.server.SyncServer;
 import dev.mediasync.server.auth.JwtSettings;
 import dev.mediasync.server.auth.JwtVerifier;
 import dev.mediasync.server.auth.TokenIssuer;
+import dev.mediasync.server.limits.RateLimiter;
+import dev.mediasync.server.metrics.SyncMetrics;
+import dev.mediasync.server.tracing.Tracing;
+import dev.mediasync.store.jdbc.JdbcOpStore;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -38,8 +48,9 @@ public final class SyncApp {
   private final SyncServer server;
   private final int port;
   private final String nodeId;
-  private final boolean ownsStore;
-  private final Supplier<Future<Void>> closePubSub;
+  private final SyncMetrics metrics;
+  private final NotificationService notifications;
+  private final List<Supplier<Future<Void>>> closers;
 
   private SyncApp(
       Vertx vertx,
@@ -47,15 +58,17 @@ public final class SyncApp {
       SyncServer server,
       int port,
       String nodeId,
-      boolean ownsStore,
-      Supplier<Future<Void>> closePubSub) {
+      SyncMetrics metrics,
+      NotificationService notifications,
+      List<Supplier<Future<Void>>> closers) {
     this.vertx = vertx;
     this.engine = engine;
     this.server = server;
     this.port = port;
     this.nodeId = nodeId;
-    this.ownsStore = ownsStore;
-    this.closePubSub = closePubSub;
+    this.metrics = metrics;
+    this.notifications = notifications;
+    this.closers = closers;
   }
 
   /**
@@ -63,19 +76,22 @@ public final class SyncApp {
    *
    * @param store test hook: an op store to use instead of the configured one (e.g. one store shared
    *     by two nodes in one JVM); null in production. The app does not close it.
+   * @param openTelemetry tracing to use instead of the {@code OTEL_*} variables (tests pass an SDK
+   *     with an in-memory exporter); null: from the environment
    */
   public record Wiring(
       PhysicalClock clock,
       Clock jwtClock,
       Duration sweepInterval,
       UnaryOperator<EngineOptions> tuning,
-      OpStore store) {
+      OpStore store,
+      OpenTelemetry openTelemetry) {
     public Wiring(
         PhysicalClock clock,
         Clock jwtClock,
         Duration sweepInterval,
         UnaryOperator<EngineOptions> tuning) {
-      this(clock, jwtClock, sweepInterval, tuning, null);
+      this(clock, jwtClock, sweepInterval, tuning, null, null);
     }
 
     public static Wiring production() {
@@ -88,38 +104,60 @@ public final class SyncApp {
 
     /** Test hook: use {@code shared} as the op store (not closed by the app). */
     public Wiring withStore(OpStore shared) {
-      return new Wiring(clock, jwtClock, sweepInterval, tuning, shared);
+      return new Wiring(clock, jwtClock, sweepInterval, tuning, shared, openTelemetry);
+    }
+
+    public Wiring withOpenTelemetry(OpenTelemetry otel) {
+      return new Wiring(clock, jwtClock, sweepInterval, tuning, store, otel);
     }
   }
 
   public static Future<SyncApp> start(AppConfig config, JwtSettings jwt, Wiring wiring) {
     Vertx vertx = Vertx.vertx();
-    // One id per process: in logs, and in every message this node publishes on Redis.
+    // One id per process: in logs, and in every message this node publishes on Redis or PubNub.
     String nodeId = UUID.randomUUID().toString();
-    boolean ownsStore = wiring.store() == null;
+    // Resources opened so far, closed in reverse order if start-up fails and at stop.
+    List<Supplier<Future<Void>>> closers = new ArrayList<>();
+    closers.add(vertx::close);
     OpStore store;
-    try {
-      store = ownsStore ? Adapters.openStore(vertx, config) : wiring.store();
-    } catch (RuntimeException e) {
-      vertx.close();
-      return Future.failedFuture(e);
-    }
+    NotificationStore notificationStore;
     Adapters.PubSub pubsub;
+    OpenTelemetry otel;
     try {
-      pubsub = Adapters.openPubSub(vertx, config, nodeId);
-    } catch (RuntimeException e) {
-      if (ownsStore) {
-        store.close();
+      if (wiring.store() == null) {
+        OpStore opened = Adapters.openStore(vertx, config);
+        closers.add(opened::close);
+        store = opened;
+      } else {
+        store = wiring.store();
       }
-      vertx.close();
-      return Future.failedFuture(e);
+      notificationStore = Adapters.openNotificationStore(config);
+      closers.add(notificationStore::close);
+      pubsub = Adapters.openPubSub(vertx, config, nodeId);
+      closers.add(pubsub.broker()::close);
+      closers.add(pubsub.close());
+      otel = wiring.openTelemetry();
+      if (otel == null) {
+        OpenTelemetrySdk sdk = openTelemetry(config);
+        closers.add(
+            () -> {
+              sdk.close();
+              return Future.succeededFuture();
+            });
+        otel = sdk;
+      }
+    } catch (RuntimeException e) {
+      return closeAll(closers).transform(v -> Future.failedFuture(e));
     }
-    Broker broker = pubsub.broker();
-    PresenceStore presence = pubsub.presence();
     log.info(
         "node {}: pub/sub and presence {}",
         nodeId,
         config.redisUrl() == null ? "in-process (one node)" : "in Redis (several nodes)");
+    SyncMetrics metrics = new SyncMetrics(wiring.clock());
+    bindStoreMetrics(metrics, store);
+    Tracing tracing = Telemetry.isNoop(otel) ? Tracing.OFF : Tracing.of(otel);
+    Broker broker = tracing.wrap(pubsub.broker());
+    PresenceStore presence = pubsub.presence();
     EngineOptions options =
         EngineOptions.defaults()
             .withHeartbeat(config.heartbeat())
@@ -127,19 +165,33 @@ public final class SyncApp {
             .withMaxClockSkewMillis(config.maxClockSkewMillis());
     options = wiring.tuning().apply(options);
     SyncEngine engine =
-        new SyncEngine(store, broker, presence, wiring.clock(), options, SyncListener.NONE);
+        new SyncEngine(tracing.wrap(store), broker, presence, wiring.clock(), options, metrics);
+    NotificationService notifications =
+        new NotificationService(
+            notificationStore,
+            broker,
+            engine.codec(),
+            wiring.clock(),
+            config.ops().notifications());
+    ServerOps ops =
+        new ServerOps(
+            metrics,
+            tracing,
+            new RateLimiter(config.ops().limits(), wiring.clock()),
+            notifications,
+            config.ops().jsonLogs());
     ServerOptions serverOptions =
         ServerOptions.defaults()
             .withHost(config.host())
             .withPort(config.port())
             .withSweepInterval(wiring.sweepInterval());
     SyncServer server =
-        new SyncServer(vertx, engine, new JwtVerifier(jwt, wiring.jwtClock()), serverOptions);
+        new SyncServer(vertx, engine, new JwtVerifier(jwt, wiring.jwtClock()), serverOptions, ops);
     if (jwt.isDevSecret()) {
       // Only with a secret the service made up itself: POST /dev/token for the demo page.
       server.enableDevTokens(TokenIssuer.forSettings(jwt));
     }
-    Future<Void> redisReady =
+    Future<Void> pubsubReady =
         pubsub
             .ready()
             .timeout(REDIS_STARTUP_WAIT_MS, TimeUnit.MILLISECONDS)
@@ -151,16 +203,56 @@ public final class SyncApp {
                       e.toString());
                   return Future.succeededFuture();
                 });
-    return redisReady
+    return pubsubReady
         .compose(v -> server.start())
-        .map(port -> new SyncApp(vertx, engine, server, port, nodeId, ownsStore, pubsub.close()))
-        .recover(
-            e ->
-                (ownsStore ? store.close() : Future.<Void>succeededFuture())
-                    .eventually(broker::close)
-                    .eventually(pubsub.close())
-                    .eventually(() -> vertx.close())
-                    .transform(v -> Future.failedFuture(e)));
+        .map(
+            port ->
+                new SyncApp(vertx, engine, server, port, nodeId, metrics, notifications, closers))
+        .recover(e -> closeAll(closers).transform(v -> Future.failedFuture(e)));
+  }
+
+  private static OpenTelemetrySdk openTelemetry(AppConfig config) {
+    try {
+      return Telemetry.fromEnvironment(config.ops());
+    } catch (RuntimeException e) {
+      throw new AppConfig.ConfigException("OTEL_* configuration: " + e.getMessage());
+    }
+  }
+
+  /** Group-commit figures of the JDBC stores (SQLite, PostgreSQL). */
+  private static void bindStoreMetrics(SyncMetrics metrics, OpStore store) {
+    if (!(store instanceof JdbcOpStore<?> jdbc)) {
+      return;
+    }
+    metrics.functionCounter(
+        "sync.store.commits",
+        "Store write transactions committed (group commits)",
+        jdbc,
+        s -> s.stats().commits());
+    metrics.functionCounter(
+        "sync.store.appends",
+        "Appends answered by those commits; appends/commits is the batch size",
+        jdbc,
+        s -> s.stats().appends());
+    metrics.functionCounter(
+        "sync.store.failed.batches",
+        "Store write transactions rolled back",
+        jdbc,
+        s -> s.stats().failedBatches());
+    metrics.gauge(
+        "sync.store.batch.size.avg",
+        "Average appends per commit since start",
+        () -> jdbc.stats().averageBatch());
+  }
+
+  /** Closes in reverse order of opening; each step runs even if an earlier one failed. */
+  private static Future<Void> closeAll(List<Supplier<Future<Void>>> closers) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = closers.size() - 1; i >= 0; i--) {
+      Supplier<Future<Void>> close = closers.get(i);
+      chain = chain.eventually(close);
+    }
+    return chain;
   }
 
   /** This process's node id (a random UUID). */
@@ -180,13 +272,16 @@ public final class SyncApp {
     return vertx;
   }
 
-  /** Graceful stop: drain the server, flush the store, close Vert.x. */
+  public SyncMetrics metrics() {
+    return metrics;
+  }
+
+  public NotificationService notifications() {
+    return notifications;
+  }
+
+  /** Graceful stop: drain the server, then close stores, brokers, telemetry and Vert.x. */
   public Future<Void> stop() {
-    return server
-        .stop()
-        .eventually(() -> ownsStore ? engine.store().close() : Future.succeededFuture())
-        .eventually(() -> engine.broker().close())
-        .eventually(closePubSub)
-        .eventually(() -> vertx.close());
+    return server.stop().eventually(() -> closeAll(closers));
   }
 }

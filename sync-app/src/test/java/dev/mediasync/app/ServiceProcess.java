@@ -39,6 +39,9 @@ final class ServiceProcess implements AutoCloseable {
     pb.environment().put("SYNC_PORT", Integer.toString(port));
     pb.environment().put("SYNC_DATA_DIR", dataDir.toString());
     pb.environment().put("SYNC_JWT_SECRET", SECRET);
+    // Load tests of durability, not of the rate limits.
+    pb.environment().put("SYNC_RATE_LIMIT_DEVICE_PER_SECOND", "0");
+    pb.environment().put("SYNC_RATE_LIMIT_USER_PER_SECOND", "0");
     pb.redirectErrorStream(true);
     ServiceProcess sp = new ServiceProcess(pb.start(), port);
     sp.awaitListening();

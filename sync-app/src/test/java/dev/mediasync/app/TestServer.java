@@ -36,6 +36,7 @@ public final class TestServer implements AutoCloseable {
   private final Map<String, String> env;
   private final UnaryOperator<EngineOptions> tuning;
   private final OpStore sharedStore;
+  private final io.opentelemetry.api.OpenTelemetry openTelemetry;
   private SyncApp app;
 
   private TestServer(
@@ -44,7 +45,9 @@ public final class TestServer implements AutoCloseable {
       FakeClock clock,
       Map<String, String> env,
       UnaryOperator<EngineOptions> tuning,
-      OpStore sharedStore) {
+      OpStore sharedStore,
+      io.opentelemetry.api.OpenTelemetry openTelemetry) {
+    this.openTelemetry = openTelemetry;
     this.dataDir = dataDir;
     this.ownsDataDir = ownsDataDir;
     this.clock = clock;
@@ -77,6 +80,14 @@ public final class TestServer implements AutoCloseable {
       return this;
     }
 
+    private io.opentelemetry.api.OpenTelemetry openTelemetry;
+
+    /** Tracing through this SDK (e.g. with an in-memory exporter) instead of the environment. */
+    public Builder openTelemetry(io.opentelemetry.api.OpenTelemetry otel) {
+      this.openTelemetry = otel;
+      return this;
+    }
+
     public Builder env(String name, String value) {
       env.put(name, value);
       return this;
@@ -102,7 +113,13 @@ public final class TestServer implements AutoCloseable {
         Path dir = dataDir != null ? dataDir : Files.createTempDirectory("sync-it-");
         TestServer server =
             new TestServer(
-                dir, dataDir == null, clock != null ? clock : new FakeClock(), env, tuning, store);
+                dir,
+                dataDir == null,
+                clock != null ? clock : new FakeClock(),
+                env,
+                tuning,
+                store,
+                openTelemetry);
         server.boot();
         return server;
       } catch (IOException e) {
@@ -116,9 +133,15 @@ public final class TestServer implements AutoCloseable {
     e.put("SYNC_HOST", "127.0.0.1");
     e.putIfAbsent("SYNC_PORT", "0");
     e.put("SYNC_DATA_DIR", dataDir.toString());
+    // The fake clock stands still, so token buckets never refill: tests that are not about rate
+    // limits get limits they cannot reach; RateLimitIT sets its own.
+    e.putIfAbsent("SYNC_RATE_LIMIT_DEVICE_BURST", "1000000");
+    e.putIfAbsent("SYNC_RATE_LIMIT_USER_BURST", "1000000");
+    e.putIfAbsent("SYNC_RATE_LIMIT_CONNECT_PER_IP_PER_SECOND", "1000000");
     AppConfig config = AppConfig.fromEnvironment(e);
     SyncApp.Wiring wiring =
-        new SyncApp.Wiring(clock, clock.asJavaClock(), Duration.ofMillis(20), tuning);
+        new SyncApp.Wiring(clock, clock.asJavaClock(), Duration.ofMillis(20), tuning)
+            .withOpenTelemetry(openTelemetry);
     if (sharedStore != null) {
       wiring = wiring.withStore(sharedStore);
     }
@@ -160,6 +183,13 @@ public final class TestServer implements AutoCloseable {
     return TokenIssuer.hs256(SECRET)
         .withClock(clock.asJavaClock())
         .issue(userId, deviceId, Duration.ofHours(1));
+  }
+
+  /** A token granting {@code scopes} (as the {@code scope} claim). */
+  public String token(String userId, String deviceId, java.util.Set<String> scopes) {
+    return TokenIssuer.hs256(SECRET)
+        .withClock(clock.asJavaClock())
+        .issue(userId, deviceId, Duration.ofHours(1), scopes);
   }
 
   public Http http() {

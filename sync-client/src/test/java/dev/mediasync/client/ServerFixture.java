@@ -58,7 +58,11 @@ final class ServerFixture implements AutoCloseable {
             Map.of(
                 "SYNC_HOST", "127.0.0.1",
                 "SYNC_PORT", Integer.toString(wantedPort),
-                "SYNC_DATA_DIR", dataDir.toString()));
+                "SYNC_DATA_DIR", dataDir.toString(),
+                // SDK tests send bursts; the rate limits have their own tests (RateLimitIT).
+                "SYNC_RATE_LIMIT_DEVICE_PER_SECOND", "0",
+                "SYNC_RATE_LIMIT_USER_PER_SECOND", "0",
+                "SYNC_RATE_LIMIT_CONNECT_PER_IP_PER_SECOND", "0"));
     app = await(SyncApp.start(config, JwtSettings.hs256(SECRET), SyncApp.Wiring.production()));
     port = app.port();
   }

@@ -1,5 +1,6 @@
 package dev.mediasync.engine;
 
+import dev.mediasync.engine.port.Envelope;
 import dev.mediasync.protocol.CloseCode;
 import io.vertx.core.Future;
 
@@ -21,6 +22,14 @@ public interface DeviceChannel {
    * slow consumer and the channel closes itself.
    */
   void send(String json);
+
+  /**
+   * Queues one live envelope of this channel's user; by default its JSON via {@link #send}. A
+   * transport overrides it to act on a topic, e.g. to mark a notification read for this device.
+   */
+  default void deliver(Envelope envelope) {
+    send(envelope.json());
+  }
 
   /**
    * Queues one catch-up frame with backpressure instead of the slow-consumer bound: the future

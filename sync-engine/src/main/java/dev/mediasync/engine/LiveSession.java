@@ -51,7 +51,7 @@ public final class LiveSession {
         channel.close(CloseCode.SLOW_CONSUMER);
       }
     } else {
-      channel.send(envelope.json());
+      channel.deliver(envelope);
     }
     return true;
   }
@@ -70,7 +70,7 @@ public final class LiveSession {
       boolean covered =
           caughtUpTo != null && e.opTimestamp() != null && !e.opTimestamp().isAfter(caughtUpTo);
       if (!covered) {
-        channel.send(e.json());
+        channel.deliver(e);
       }
     }
   }

@@ -92,6 +92,17 @@ final class ReplicaCache {
     }
   }
 
+  /** The acknowledged state of every loaded replica (for gauges; a point-in-time copy). */
+  java.util.List<UserState> loadedStates() {
+    java.util.List<UserState> out = new java.util.ArrayList<>(replicas.size());
+    for (Future<UserReplica> f : replicas.values()) {
+      if (f.succeeded()) {
+        out.add(f.result().durableState());
+      }
+    }
+    return out;
+  }
+
   int size() {
     return replicas.size();
   }

@@ -58,6 +58,7 @@ public final class SessionHub {
         }
       }
       listener.fannedOut(sent);
+      listener.delivered(envelope, sent);
     }
   }
 

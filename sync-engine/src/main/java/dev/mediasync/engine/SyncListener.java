@@ -1,5 +1,6 @@
 package dev.mediasync.engine;
 
+import dev.mediasync.engine.port.Envelope;
 import dev.mediasync.engine.port.Topic;
 
 /**
@@ -32,4 +33,11 @@ public interface SyncListener {
 
   /** A message was written to {@code recipients} local sockets. */
   default void fannedOut(int recipients) {}
+
+  /**
+   * {@code envelope} was handed to {@code recipients} local sockets (called right after {@link
+   * #fannedOut}, with the envelope, so a listener can tell topics apart and, for ops, measure the
+   * time since the op's HLC timestamp was taken).
+   */
+  default void delivered(Envelope envelope, int recipients) {}
 }

@@ -102,6 +102,14 @@ public final class SyncService {
         .map(UserReplica::durableState);
   }
 
+  /**
+   * The acknowledged state of every user replica cached on this node, for gauges (e.g. watchlist
+   * tombstones); costs one list entry per cached user.
+   */
+  public List<UserState> cachedStates() {
+    return replicas.loadedStates();
+  }
+
   public HybridClock clock() {
     return clock;
   }

@@ -113,6 +113,59 @@ public final class JsonCodec {
   }
 
   /**
+   * Body of {@code POST /api/v1/notifications}: {@code user_id}, {@code kind} (ids), {@code title}
+   * (1-256 printable characters), {@code body}? (any JSON, at most 16 KiB encoded; null means
+   * none), {@code ttl_seconds}? (1 to {@link #MAX_NOTIFICATION_TTL_SECONDS}).
+   */
+  public NotificationRequest decodeNotificationBody(String body) {
+    JsonFields f = new JsonFields(parseObject(body));
+    String userId = f.requireId("user_id");
+    String kind = f.requireId("kind");
+    String title = f.requireString("title");
+    if (title.isEmpty() || title.length() > MAX_NOTIFICATION_TITLE || hasControlChars(title)) {
+      throw SyncException.invalidField(
+          "title must be 1-" + MAX_NOTIFICATION_TITLE + " printable characters");
+    }
+    RawJson content = null;
+    JsonNode raw = f.raw("body");
+    if (raw != null && !raw.isNull()) {
+      content = compact(raw, "body");
+      if (content.json().length() > Limits.MAX_PREFERENCE_VALUE_BYTES) {
+        throw SyncException.invalidField(
+            "body exceeds " + Limits.MAX_PREFERENCE_VALUE_BYTES + " bytes");
+      }
+    }
+    Integer ttl = null;
+    JsonNode t = f.raw("ttl_seconds");
+    if (t != null && !t.isNull()) {
+      if (!t.isIntegralNumber()
+          || !t.canConvertToLong()
+          || t.asLong() < 1
+          || t.asLong() > MAX_NOTIFICATION_TTL_SECONDS) {
+        throw SyncException.invalidField(
+            "ttl_seconds must be an integer from 1 to " + MAX_NOTIFICATION_TTL_SECONDS);
+      }
+      ttl = t.asInt();
+    }
+    return new NotificationRequest(userId, kind, title, content, ttl);
+  }
+
+  /** Longest title of a notification, in characters. */
+  public static final int MAX_NOTIFICATION_TITLE = 256;
+
+  /** Longest expiry a sender may ask for: 30 days. */
+  public static final int MAX_NOTIFICATION_TTL_SECONDS = 30 * 24 * 3600;
+
+  private static boolean hasControlChars(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Parses an op as stored in the op log or received from another node or PubNub. Validated like
    * any client input: a forged or malformed op fails here before it can touch state.
    */
@@ -335,4 +388,8 @@ public final class JsonCodec {
 
   /** A handoff request body. */
   public record HandoffRequest(String targetDeviceId, String contentId) {}
+
+  /** A service's request to notify a user; {@code body} and {@code ttlSeconds} may be null. */
+  public record NotificationRequest(
+      String userId, String kind, String title, RawJson body, Integer ttlSeconds) {}
 }

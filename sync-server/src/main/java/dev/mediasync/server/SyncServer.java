@@ -1,20 +1,26 @@
 package dev.mediasync.server;
 
+import dev.mediasync.engine.LiveSession;
 import dev.mediasync.engine.SyncEngine;
 import dev.mediasync.protocol.ErrorCode;
 import dev.mediasync.protocol.Limits;
 import dev.mediasync.server.auth.JwtVerifier;
 import dev.mediasync.server.auth.TokenIssuer;
+import dev.mediasync.server.http.AccessLog;
 import dev.mediasync.server.http.ApiRoutes;
 import dev.mediasync.server.http.DevTokenRoutes;
 import dev.mediasync.server.http.DeviceRoutes;
 import dev.mediasync.server.http.ErrorResponses;
 import dev.mediasync.server.http.HealthRoutes;
 import dev.mediasync.server.http.InFlight;
+import dev.mediasync.server.http.MetricsRoutes;
+import dev.mediasync.server.http.NotificationRoutes;
 import dev.mediasync.server.http.RequestAuth;
 import dev.mediasync.server.http.Responder;
 import dev.mediasync.server.http.StaticRoutes;
 import dev.mediasync.server.http.SyncRoutes;
+import dev.mediasync.server.limits.RateLimiter;
+import dev.mediasync.server.metrics.SyncMetrics;
 import dev.mediasync.server.ws.WebSocketEndpoint;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -24,8 +30,11 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -38,6 +47,10 @@ import org.slf4j.LoggerFactory;
 public final class SyncServer {
   private static final Logger log = LoggerFactory.getLogger(SyncServer.class);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How often idle (full) rate-limit buckets are dropped. */
+  private static final Duration LIMITER_SWEEP = Duration.ofMinutes(1);
+
   private static final int MAX_HEADER_BYTES = 2 * JwtVerifier.MAX_TOKEN_LENGTH;
 
   /** After sending a close frame, how long a silent peer has to answer before TCP is closed. */
@@ -46,6 +59,7 @@ public final class SyncServer {
   private final Vertx vertx;
   private final SyncEngine engine;
   private final ServerOptions options;
+  private final ServerOps ops;
   private final ErrorResponses errors;
   private final Responder responder;
   private final InFlight inFlight = new InFlight();
@@ -56,17 +70,27 @@ public final class SyncServer {
   private final List<String> deployments = new CopyOnWriteArrayList<>();
   private long heartbeatTimer = -1;
   private long sweepTimer = -1;
+  private long limiterSweepTimer = -1;
 
   public SyncServer(Vertx vertx, SyncEngine engine, JwtVerifier verifier, ServerOptions options) {
+    this(vertx, engine, verifier, options, ServerOps.minimal(engine.clock()));
+  }
+
+  public SyncServer(
+      Vertx vertx, SyncEngine engine, JwtVerifier verifier, ServerOptions options, ServerOps ops) {
     this.vertx = vertx;
     this.engine = engine;
     this.options = options;
+    this.ops = ops;
     this.errors = new ErrorResponses(engine.codec());
     RequestAuth auth = new RequestAuth(verifier);
     this.responder = new Responder(errors);
-    this.webSockets = new WebSocketEndpoint(engine, auth, errors, options.outboundLimitBytes());
+    this.webSockets =
+        new WebSocketEndpoint(engine, auth, errors, options.outboundLimitBytes(), ops);
     this.router = Router.router(vertx);
     ApiRoutes api = new ApiRoutes(auth, errors);
+    AccessLog access = new AccessLog(ops.metrics(), ops.tracing(), ops.jsonLogs());
+    router.route().handler(access::handle);
     router
         .route()
         .handler(
@@ -78,12 +102,84 @@ public final class SyncServer {
               }
             });
     new HealthRoutes(engine, responder).mount(router);
+    new MetricsRoutes(ops.metrics()).mount(router);
     webSockets.mount(router);
     api.mountGuards(router);
-    new SyncRoutes(engine, responder, inFlight, options.defaultRestDeviceId()).mount(router);
+    router.route("/api/*").handler(this::limitRequest);
+    if (ops.tracing().enabled()) {
+      router.route("/api/*").handler(access::rescope);
+    }
+    new SyncRoutes(engine, responder, inFlight, options.defaultRestDeviceId(), ops.metrics())
+        .mount(router);
     new DeviceRoutes(engine, responder).mount(router);
     StaticRoutes.mount(router);
+    if (ops.notifications() != null) {
+      new NotificationRoutes(ops.notifications(), engine.codec(), responder, ops.metrics())
+          .mount(router);
+    }
     api.mountFailureHandling(router);
+    bindGauges();
+  }
+
+  /**
+   * Per device and per user token buckets for every authenticated REST request. A trusted service
+   * (scope {@code notifications:write} or role {@code service}) is not limited: it may notify many
+   * users in a burst, and its token is not a device's.
+   */
+  private void limitRequest(RoutingContext ctx) {
+    RequestAuth.Caller caller = ApiRoutes.caller(ctx);
+    if (caller.principal().hasScope(NotificationRoutes.WRITE_SCOPE)
+        || caller.principal().hasScope(NotificationRoutes.SERVICE_ROLE)) {
+      ctx.next();
+      return;
+    }
+    RateLimiter.Decision d = ops.limiter().tryRequest(caller.userId(), caller.deviceId());
+    if (d.allowed()) {
+      ctx.next();
+      return;
+    }
+    ops.metrics().rateLimited(d.scope().label());
+    ctx.response().putHeader("Retry-After", Long.toString(d.retryAfterSeconds()));
+    errors.send(
+        ctx,
+        ErrorCode.RATE_LIMITED,
+        "too many requests for this " + d.scope().label() + "; retry after the Retry-After delay");
+  }
+
+  private void bindGauges() {
+    SyncMetrics m = ops.metrics();
+    m.gauge(
+        "sync.connections", "WebSocket connections open on this node", engine.hub()::sessionCount);
+    m.gauge(
+        "sync.devices.online",
+        "Distinct devices with at least one open socket on this node",
+        () -> {
+          Set<String> devices = new HashSet<>();
+          for (LiveSession s : engine.hub().sessions()) {
+            devices.add(s.channel().userId() + '\u0000' + s.channel().deviceId());
+          }
+          return devices.size();
+        });
+    m.gauge(
+        "sync.outbound.queue.bytes",
+        "Bytes queued for sockets and not yet written, over all sockets of this node",
+        webSockets::pendingBytes);
+    m.gauge(
+        "sync.watchlist.tombstones.max",
+        "Largest watchlist tombstone count of any user cached on this node",
+        () ->
+            engine.sync().cachedStates().stream()
+                .mapToInt(st -> st.watchlist().tombstoneCount())
+                .max()
+                .orElse(0));
+    m.gauge(
+        "sync.watchlist.tombstones",
+        "Watchlist tombstones over all users cached on this node",
+        () ->
+            engine.sync().cachedStates().stream()
+                .mapToLong(st -> st.watchlist().tombstoneCount())
+                .sum());
+    m.gauge("sync.inflight.writes", "REST writes accepted and not yet answered", inFlight::count);
   }
 
   /** The router, so the composition root can add routes (metrics, static files) before start. */
@@ -135,6 +231,8 @@ public final class SyncServer {
               sweepTimer =
                   vertx.setPeriodic(
                       options.sweepInterval().toMillis(), id -> engine.hub().sweepIdle());
+              limiterSweepTimer =
+                  vertx.setPeriodic(LIMITER_SWEEP.toMillis(), id -> ops.limiter().sweep());
             });
   }
 
@@ -178,6 +276,7 @@ public final class SyncServer {
     draining = true;
     vertx.cancelTimer(heartbeatTimer);
     vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(limiterSweepTimer);
     webSockets.closeAll();
     Future<Void> drained = Future.any(inFlight.whenDrained(), timeout(DRAIN_TIMEOUT)).mapEmpty();
     return drained

@@ -54,7 +54,7 @@ public final class ApiRoutes {
     }
   }
 
-  static RequestAuth.Caller caller(RoutingContext ctx) {
+  public static RequestAuth.Caller caller(RoutingContext ctx) {
     return ctx.get(CALLER_KEY);
   }
 }

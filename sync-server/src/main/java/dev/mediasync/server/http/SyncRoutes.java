@@ -6,6 +6,8 @@ import dev.mediasync.protocol.ClientMessage.Write;
 import dev.mediasync.protocol.JsonCodec;
 import dev.mediasync.protocol.Limits;
 import dev.mediasync.protocol.SyncException;
+import dev.mediasync.server.metrics.SyncMetrics;
+import dev.mediasync.server.metrics.WriteOutcomes;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -18,9 +20,15 @@ public final class SyncRoutes {
   private final Responder responder;
   private final InFlight inFlight;
   private final String defaultDeviceId;
+  private final SyncMetrics metrics;
 
   public SyncRoutes(
-      SyncEngine engine, Responder responder, InFlight inFlight, String defaultDeviceId) {
+      SyncEngine engine,
+      Responder responder,
+      InFlight inFlight,
+      String defaultDeviceId,
+      SyncMetrics metrics) {
+    this.metrics = metrics;
     this.engine = engine;
     this.codec = engine.codec();
     this.responder = responder;
@@ -29,22 +37,38 @@ public final class SyncRoutes {
   }
 
   public void mount(Router router) {
-    router.post("/api/v1/sync/watchlist").handler(ctx -> write(ctx, codec::decodeWatchlistBody));
-    router.post("/api/v1/sync/progress").handler(ctx -> write(ctx, codec::decodeProgressBody));
+    router
+        .post("/api/v1/sync/watchlist")
+        .handler(ctx -> write(ctx, "watchlist", codec::decodeWatchlistBody));
+    router
+        .post("/api/v1/sync/progress")
+        .handler(ctx -> write(ctx, "progress", codec::decodeProgressBody));
     router
         .put("/api/v1/sync/preferences/:key")
-        .handler(ctx -> write(ctx, body -> codec.decodePreferenceBody(ctx.pathParam("key"), body)));
+        .handler(
+            ctx ->
+                write(
+                    ctx,
+                    "preference",
+                    body -> codec.decodePreferenceBody(ctx.pathParam("key"), body)));
     router.get("/api/v1/sync/watchlist").handler(ctx -> read(ctx, codec::encodeWatchlist));
     router.get("/api/v1/sync/preferences").handler(ctx -> read(ctx, codec::encodePreferences));
     router.get("/api/v1/sync/progress").handler(this::readProgress);
   }
 
-  private void write(RoutingContext ctx, Function<String, ? extends Write> decode) {
+  private void write(RoutingContext ctx, String type, Function<String, ? extends Write> decode) {
     RequestAuth.Caller caller = ApiRoutes.caller(ctx);
-    Write write = decode.apply(Responder.jsonBody(ctx));
+    Write write;
+    try {
+      write = decode.apply(Responder.jsonBody(ctx));
+    } catch (RuntimeException e) {
+      metrics.opRejected(type, ErrorResponses.classify(e).code().wireName());
+      throw e;
+    }
     String device = caller.deviceId() != null ? caller.deviceId() : defaultDeviceId;
     Future<WriteResult> result =
-        inFlight.track(engine.sync().write(caller.userId(), device, write));
+        WriteOutcomes.record(
+            metrics, type, inFlight.track(engine.sync().write(caller.userId(), device, write)));
     responder.answer(ctx, 200, result, r -> codec.encodeWriteResult(r.op(), r.opId(), r.applied()));
   }
 

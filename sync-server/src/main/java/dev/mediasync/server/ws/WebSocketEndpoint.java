@@ -6,10 +6,14 @@ import dev.mediasync.engine.LiveSession;
 import dev.mediasync.engine.SyncEngine;
 import dev.mediasync.engine.port.DeviceInfo;
 import dev.mediasync.protocol.CloseCode;
+import dev.mediasync.protocol.ErrorCode;
 import dev.mediasync.protocol.Limits;
 import dev.mediasync.protocol.SyncException;
+import dev.mediasync.server.ServerOps;
+import dev.mediasync.server.http.AccessLog;
 import dev.mediasync.server.http.ErrorResponses;
 import dev.mediasync.server.http.RequestAuth;
+import dev.mediasync.server.limits.RateLimiter;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -28,19 +32,40 @@ public final class WebSocketEndpoint {
   static final int MAX_CAPABILITIES = 32;
   private static final String NOT_AN_UPGRADE =
       "GET /ws must be a valid WebSocket upgrade request (Upgrade: websocket, version 13)";
+
+  /** Retry-After for a user at the connection cap: a socket of theirs has to close first. */
+  private static final long CONNECTION_CAP_RETRY_NANOS = 5_000_000_000L;
+
   private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
 
   private final SyncEngine engine;
   private final RequestAuth auth;
   private final ErrorResponses errors;
   private final long outboundLimit;
+  private final ServerOps ops;
 
   public WebSocketEndpoint(
-      SyncEngine engine, RequestAuth auth, ErrorResponses errors, long outboundLimit) {
+      SyncEngine engine,
+      RequestAuth auth,
+      ErrorResponses errors,
+      long outboundLimit,
+      ServerOps ops) {
     this.engine = engine;
     this.auth = auth;
     this.errors = errors;
     this.outboundLimit = outboundLimit;
+    this.ops = ops;
+  }
+
+  /** Unsent bytes over every socket of this node (a gauge). */
+  public long pendingBytes() {
+    long total = 0;
+    for (LiveSession s : engine.hub().sessions()) {
+      if (s.channel() instanceof WsSession ws) {
+        total += ws.pendingBytes();
+      }
+    }
+    return total;
   }
 
   public void mount(Router router) {
@@ -64,6 +89,17 @@ public final class WebSocketEndpoint {
   }
 
   private void upgrade(RoutingContext ctx) {
+    // Connect storms: refused per client IP before the token is even verified.
+    RateLimiter.Decision ip =
+        ops.limiter()
+            .tryConnect(
+                ctx.request().remoteAddress() == null
+                    ? null
+                    : ctx.request().remoteAddress().hostAddress());
+    if (!ip.allowed()) {
+      refuse(ctx, ip, "too many connection attempts from this address");
+      return;
+    }
     RequestAuth.Caller caller;
     DeviceInfo info;
     HybridTimestamp since;
@@ -81,6 +117,17 @@ public final class WebSocketEndpoint {
       errors.send(ctx, e);
       return;
     }
+    if (!ops.limiter().tryOpenConnection(caller.userId())) {
+      refuse(
+          ctx,
+          new RateLimiter.Decision(
+              false, RateLimiter.Scope.CONNECTIONS_PER_USER, CONNECTION_CAP_RETRY_NANOS),
+          "too many open connections for this user (at most "
+              + ops.limiter().options().maxConnectionsPerUser()
+              + ")");
+      return;
+    }
+    String requestId = AccessLog.requestId(ctx);
     ctx.request()
         .toWebSocket()
         .onSuccess(
@@ -92,17 +139,25 @@ public final class WebSocketEndpoint {
                       caller.userId(),
                       caller.deviceId(),
                       UUID.randomUUID().toString(),
-                      outboundLimit);
-              session.start(info, since);
+                      outboundLimit,
+                      ops);
+              session.start(info, since, requestId);
             })
         .onFailure(
             e -> {
+              ops.limiter().connectionClosed(caller.userId());
               // The handshake itself was refused (bad Sec-WebSocket-Version or key): the client's
               // fault, not ours; the cause stays in the debug log.
               log.debug("WebSocket handshake failed", e);
               errors.send(
                   ctx, e instanceof SyncException ? e : SyncException.invalidField(NOT_AN_UPGRADE));
             });
+  }
+
+  private void refuse(RoutingContext ctx, RateLimiter.Decision d, String message) {
+    ops.metrics().rateLimited(d.scope().label());
+    ctx.response().putHeader("Retry-After", Long.toString(d.retryAfterSeconds()));
+    errors.send(ctx, ErrorCode.RATE_LIMITED, message);
   }
 
   /**

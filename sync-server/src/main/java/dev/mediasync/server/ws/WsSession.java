@@ -3,8 +3,11 @@ package dev.mediasync.server.ws;
 import dev.mediasync.core.HybridTimestamp;
 import dev.mediasync.engine.DeviceChannel;
 import dev.mediasync.engine.LiveSession;
+import dev.mediasync.engine.NotificationService;
 import dev.mediasync.engine.SyncEngine;
 import dev.mediasync.engine.port.DeviceInfo;
+import dev.mediasync.engine.port.Envelope;
+import dev.mediasync.engine.port.Topic;
 import dev.mediasync.protocol.ClientMessage;
 import dev.mediasync.protocol.ClientMessage.HandoffAck;
 import dev.mediasync.protocol.ClientMessage.Heartbeat;
@@ -13,12 +16,21 @@ import dev.mediasync.protocol.CloseCode;
 import dev.mediasync.protocol.ErrorCode;
 import dev.mediasync.protocol.ServerMessage;
 import dev.mediasync.protocol.SyncException;
+import dev.mediasync.server.ServerOps;
+import dev.mediasync.server.http.AccessLog;
 import dev.mediasync.server.http.ErrorResponses;
+import dev.mediasync.server.limits.RateLimiter;
+import dev.mediasync.server.metrics.WriteOutcomes;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,6 +65,10 @@ public final class WsSession implements DeviceChannel {
   private final AtomicBoolean released = new AtomicBoolean();
   private volatile LiveSession live;
   private volatile long lastPresenceTouch;
+  private final ServerOps ops;
+
+  /** Refused messages since the last admitted one; inbound runs on one event loop. */
+  private long refusedInRow;
 
   WsSession(
       ServerWebSocket ws,
@@ -60,7 +76,9 @@ public final class WsSession implements DeviceChannel {
       String userId,
       String deviceId,
       String connectionId,
-      long outboundLimit) {
+      long outboundLimit,
+      ServerOps ops) {
+    this.ops = ops;
     this.ws = ws;
     this.engine = engine;
     this.userId = userId;
@@ -70,7 +88,19 @@ public final class WsSession implements DeviceChannel {
   }
 
   /** Sends the welcome, announces the device, and opens the session (catch-up, then live). */
-  void start(DeviceInfo info, HybridTimestamp since) {
+  void start(DeviceInfo info, HybridTimestamp since, String requestId) {
+    ops.metrics().connectionOpened();
+    AccessLog.emit(
+        ops.jsonLogs(),
+        AccessLog.event(
+            ops.jsonLogs(),
+            "ws_connect",
+            "device_id",
+            deviceId,
+            "connection_id",
+            connectionId,
+            "request_id",
+            String.valueOf(requestId)));
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> onBinary());
     ws.pongHandler(b -> touch());
@@ -88,6 +118,8 @@ public final class WsSession implements DeviceChannel {
               live = s;
               if (released.get()) {
                 engine.hub().close(s);
+              } else {
+                sendUnreadNotifications();
               }
             })
         .onFailure(
@@ -107,6 +139,49 @@ public final class WsSession implements DeviceChannel {
                 (int) engine.options().heartbeat().toSeconds(),
                 (int) engine.options().presenceTimeout().toSeconds(),
                 catchUp));
+  }
+
+  /**
+   * After the welcome and the catch-up: the notifications this device has not read, then marked
+   * read. One that arrives live meanwhile may come twice; devices de-duplicate by {@code
+   * notification_id}.
+   */
+  private void sendUnreadNotifications() {
+    NotificationService notifications = ops.notifications();
+    if (notifications == null) {
+      return;
+    }
+    notifications
+        .unread(userId, deviceId)
+        .onSuccess(
+            list -> {
+              if (list.isEmpty() || closing.get()) {
+                return;
+              }
+              List<String> ids = new ArrayList<>(list.size());
+              for (ServerMessage.Notification n : list) {
+                send(engine.codec().encode(n));
+                ids.add(n.notificationId());
+              }
+              ops.metrics().notificationsDelivered("connect", ids.size());
+              notifications.markRead(userId, deviceId, ids);
+            })
+        .onFailure(e -> log.warn("could not read notifications for a connect", e));
+  }
+
+  @Override
+  public void deliver(Envelope envelope) {
+    send(envelope.json());
+    NotificationService notifications = ops.notifications();
+    if (envelope.topic() == Topic.NOTIFICATIONS && notifications != null && !closing.get()) {
+      ops.metrics().notificationsDelivered("live", 1);
+      notifications.markRead(userId, deviceId, List.of(notifications.idOf(envelope)));
+    }
+  }
+
+  /** Bytes queued for this socket and not yet written. */
+  long pendingBytes() {
+    return pendingBytes.get();
   }
 
   @Override
@@ -184,8 +259,19 @@ public final class WsSession implements DeviceChannel {
       ws.close(code.code(), code.reason());
       // A peer that does not read never answers the close handshake; the device is gone for us
       // now, not when the handshake times out.
-      release(code == CloseCode.PRESENCE_TIMEOUT ? "timeout" : "disconnected");
+      release(
+          code == CloseCode.PRESENCE_TIMEOUT ? "timeout" : "disconnected",
+          closeLabel(code),
+          code.code());
     }
+  }
+
+  /** The {@code reason} label of a close this server initiated. */
+  static String closeLabel(CloseCode code) {
+    return switch (code) {
+      case PRESENCE_TIMEOUT -> "timeout";
+      default -> code.name().toLowerCase(java.util.Locale.ROOT);
+    };
   }
 
   /** Server heartbeat: a ping frame (the client's pong counts as activity). */
@@ -200,17 +286,51 @@ public final class WsSession implements DeviceChannel {
       return; // e.g. the tail of an oversized message after the 1009 close
     }
     touch();
+    if (!ops.tracing().enabled()) {
+      handle(text, null);
+      return;
+    }
+    Span span =
+        ops.tracing().tracer().spanBuilder("WS frame").setSpanKind(SpanKind.SERVER).startSpan();
+    try (Scope s = span.makeCurrent()) {
+      handle(text, span);
+    }
+  }
+
+  /** One inbound frame; {@code span} (null when tracing is off) ends when the frame is answered. */
+  private void handle(String text, Span span) {
     ClientMessage message;
     try {
       message = engine.codec().decodeClientFrame(text);
     } catch (SyncException e) {
-      sendError(e, null);
+      if (admit(null)) {
+        ops.metrics().opRejected("unknown", e.code().wireName());
+        sendError(e, null);
+      }
+      end(span, "invalid", e.code().wireName());
+      return;
+    }
+    String type = messageType(message);
+    if (message instanceof Heartbeat) {
+      send(engine.codec().encode(new ServerMessage.HeartbeatAck(engine.sync().clock().now())));
+      end(span, type, null);
+      return;
+    }
+    if (!admit(message instanceof Write w ? w.opId() : null)) {
+      end(span, type, ErrorCode.RATE_LIMITED.wireName());
       return;
     }
     if (message instanceof Write write) {
-      engine
-          .sync()
-          .write(userId, deviceId, write)
+      WriteOutcomes.record(
+              ops.metrics(),
+              WriteOutcomes.typeOf(write),
+              engine.sync().write(userId, deviceId, write))
+          .onComplete(
+              r ->
+                  end(
+                      span,
+                      type,
+                      r.failed() ? ErrorResponses.classify(r.cause()).code().wireName() : null))
           .onSuccess(
               r ->
                   send(
@@ -220,11 +340,66 @@ public final class WsSession implements DeviceChannel {
                               new ServerMessage.Ack(
                                   r.opId(), r.op().timestamp(), r.applied(), r.duplicate()))))
           .onFailure(e -> sendError(ErrorResponses.classify(e), write.opId()));
-    } else if (message instanceof Heartbeat) {
-      send(engine.codec().encode(new ServerMessage.HeartbeatAck(engine.sync().clock().now())));
     } else if (message instanceof HandoffAck ack) {
       engine.handoff().acknowledge(userId, deviceId, ack);
+      end(span, type, null);
+    } else {
+      end(span, type, null);
     }
+  }
+
+  /**
+   * Takes a token for one inbound message; refused: an {@code error rate_limited} and the socket
+   * stays open, unless this device keeps sending far past its limit ({@link
+   * dev.mediasync.server.limits.RateLimitOptions#abuseThreshold}), which closes it with 4003.
+   */
+  private boolean admit(String opId) {
+    RateLimiter.Decision d = ops.limiter().tryRequest(userId, deviceId);
+    if (d.allowed()) {
+      refusedInRow = 0;
+      return true;
+    }
+    ops.metrics().rateLimited(d.scope().label());
+    if (++refusedInRow >= ops.limiter().options().abuseThreshold()) {
+      log.info("closing {}: {} messages refused in a row", connectionId, refusedInRow);
+      close(CloseCode.ABUSE);
+      return false;
+    }
+    sendError(
+        new SyncException(
+            ErrorCode.RATE_LIMITED,
+            "too many messages for this "
+                + d.scope().label()
+                + "; retry in "
+                + d.retryAfterSeconds()
+                + " s"),
+        opId);
+    return false;
+  }
+
+  private static String messageType(ClientMessage m) {
+    if (m instanceof Write w) {
+      return WriteOutcomes.typeOf(w);
+    }
+    if (m instanceof Heartbeat) {
+      return "heartbeat";
+    }
+    if (m instanceof HandoffAck) {
+      return "handoff_ack";
+    }
+    return "other";
+  }
+
+  private static void end(Span span, String type, String errorCode) {
+    if (span == null) {
+      return;
+    }
+    span.updateName("WS " + type);
+    span.setAttribute("sync.message.type", type);
+    if (errorCode != null) {
+      span.setAttribute("sync.error.code", errorCode);
+    }
+    span.end();
   }
 
   /**
@@ -273,14 +448,30 @@ public final class WsSession implements DeviceChannel {
 
   private void onClosed() {
     closing.set(true);
-    release("disconnected");
+    Short code = ws.closeStatusCode();
+    release("disconnected", "client", code == null ? 1005 : code);
   }
 
   /** Leaves the hub and reports the disconnect, once per connection. */
-  private void release(String reason) {
+  private void release(String reason, String label, int closeCode) {
     if (!released.compareAndSet(false, true)) {
       return;
     }
+    ops.limiter().connectionClosed(userId);
+    ops.metrics().connectionClosed(label);
+    AccessLog.emit(
+        ops.jsonLogs(),
+        AccessLog.event(
+            ops.jsonLogs(),
+            "ws_close",
+            "device_id",
+            deviceId,
+            "connection_id",
+            connectionId,
+            "close_code",
+            Integer.toString(closeCode),
+            "reason",
+            label));
     LiveSession s = live;
     if (s != null) {
       engine.hub().close(s);

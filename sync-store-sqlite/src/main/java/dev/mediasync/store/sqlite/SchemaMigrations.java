@@ -43,7 +43,28 @@ final class SchemaMigrations {
               CREATE TABLE compaction_marks (
                 user_id           TEXT    NOT NULL PRIMARY KEY,
                 compacted_through INTEGER NOT NULL
-              ) WITHOUT ROWID"""));
+              ) WITHOUT ROWID"""),
+          // 2: service notifications (SqliteNotificationStore); rowid is the insertion order.
+          List.of(
+              """
+              CREATE TABLE notifications (
+                id         TEXT    NOT NULL UNIQUE,
+                user_id    TEXT    NOT NULL,
+                kind       TEXT    NOT NULL,
+                title      TEXT    NOT NULL,
+                body       TEXT,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL
+              )""",
+              "CREATE INDEX notifications_user ON notifications (user_id)",
+              """
+              CREATE TABLE notification_reads (
+                notification_id TEXT NOT NULL,
+                device_id       TEXT NOT NULL,
+                user_id         TEXT NOT NULL,
+                PRIMARY KEY (notification_id, device_id)
+              ) WITHOUT ROWID""",
+              "CREATE INDEX notification_reads_user ON notification_reads (user_id)"));
 
   private SchemaMigrations() {}
 
