@@ -1,5 +1,6 @@
 package dev.mediasync.server.auth;
 
+import dev.mediasync.protocol.Limits;
 import java.util.regex.Pattern;
 
 /**
@@ -7,26 +8,24 @@ import java.util.regex.Pattern;
  * [A-Za-z0-9._:@-]}.
  *
  * <p>Ids taken from tokens ({@code sub}, {@code device_id}) must satisfy it; a token whose ids do
- * not is rejected. Other modules may reuse this rule wherever an id enters the system.
+ * not is rejected. The rule itself is {@link Limits#ID_PATTERN}, shared with the codec; this class
+ * names it for the auth package.
  */
 public final class Ids {
 
   /** Maximum length of an id, in characters. */
-  public static final int MAX_LENGTH = 128;
+  public static final int MAX_LENGTH = Limits.MAX_ID_LENGTH;
 
   /** The characters allowed in an id, as a regular-expression character class. */
   public static final String ALLOWED_CHARS = "[A-Za-z0-9._:@-]";
 
   /** A whole valid id: {@code [A-Za-z0-9._:@-]{1,128}}. */
-  public static final Pattern PATTERN = Pattern.compile(ALLOWED_CHARS + "{1," + MAX_LENGTH + "}");
+  public static final Pattern PATTERN = Limits.ID_PATTERN;
 
   private Ids() {}
 
   /** Whether {@code id} is a valid id; {@code null} is not. */
   public static boolean isValid(String id) {
-    return id != null
-        && !id.isEmpty()
-        && id.length() <= MAX_LENGTH
-        && PATTERN.matcher(id).matches();
+    return Limits.isValidId(id);
   }
 }
