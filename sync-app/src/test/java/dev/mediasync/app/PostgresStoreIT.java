@@ -52,6 +52,26 @@ class PostgresStoreIT {
   }
 
   @Test
+  void start_withDataDirThatDoesNotExistYet_createsIt() throws Exception {
+    // With PostgreSQL the op store never touches SYNC_DATA_DIR; the notification store still
+    // keeps its SQLite file there, so start-up must create the directory.
+    java.nio.file.Path parent = java.nio.file.Files.createTempDirectory("sync-pg-dir-");
+    java.nio.file.Path missing = parent.resolve("not").resolve("yet");
+    try (TestServer server =
+        TestServer.builder()
+            .env("SYNC_DATABASE_URL", URL)
+            .env("SYNC_DATABASE_SCHEMA", schema)
+            .dataDir(missing)
+            .start()) {
+      String token = server.token("pg-dir", "phone");
+      assertThat(server.http().get("/api/v1/sync/watchlist", token).status()).isEqualTo(200);
+      assertThat(missing).isDirectory();
+    } finally {
+      TestServer.deleteRecursively(parent);
+    }
+  }
+
+  @Test
   void writes_surviveRestart_andLandInPostgres() throws SQLException {
     try (TestServer server =
         TestServer.builder()

@@ -17,6 +17,7 @@ final class SqliteConnections {
 
   /** The single writing connection: WAL, the configured synchronous mode, busy timeout. */
   static Connection openWriter(SqliteOptions options) throws SQLException {
+    createParentDirectory(options);
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(
@@ -59,6 +60,23 @@ final class SqliteConnections {
     try (Statement st = conn.createStatement();
         ResultSet rs = st.executeQuery("PRAGMA " + name)) {
       return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  /**
+   * Creates the database file's directory if missing: every writer (op store, notification store)
+   * opens the file through here, and with PostgreSQL as the op store only the notification store
+   * uses the data directory.
+   */
+  private static void createParentDirectory(SqliteOptions options) throws SQLException {
+    java.nio.file.Path dir = options.dbFile().toAbsolutePath().getParent();
+    if (dir == null) {
+      return;
+    }
+    try {
+      java.nio.file.Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new SQLException("cannot create directory " + dir + ": " + e.getMessage(), e);
     }
   }
 }

@@ -9,8 +9,6 @@ import dev.mediasync.store.jdbc.ReadPool;
 import dev.mediasync.store.jdbc.RetryPolicy;
 import dev.mediasync.store.jdbc.Transaction;
 import io.vertx.core.Future;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Objects;
@@ -70,14 +68,10 @@ public final class SqliteOpStore extends JdbcOpStore<OpsWriter> {
   public static SqliteOpStore open(SqliteOptions options) {
     Objects.requireNonNull(options, "options");
     try {
-      Path dir = options.dbFile().toAbsolutePath().getParent();
-      if (dir != null) {
-        Files.createDirectories(dir);
-      }
       SqliteOpStore store = new SqliteOpStore(options, OpsWriter.open(options));
       store.start();
       return store;
-    } catch (IOException | SQLException e) {
+    } catch (SQLException e) {
       throw new StoreUnavailableException(
           "cannot open op store at " + options.dbFile() + ": " + e.getMessage(), e);
     }
