@@ -27,6 +27,12 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   static ServiceProcess start(Path dataDir) throws IOException {
+    return start(dataDir, java.util.Map.of());
+  }
+
+  /** Starts with {@code extraEnv} on top of the defaults (e.g. a shared database and Redis). */
+  static ServiceProcess start(Path dataDir, java.util.Map<String, String> extraEnv)
+      throws IOException {
     int port = freePort();
     ProcessBuilder pb =
         new ProcessBuilder(
@@ -42,6 +48,7 @@ final class ServiceProcess implements AutoCloseable {
     // Load tests of durability, not of the rate limits.
     pb.environment().put("SYNC_RATE_LIMIT_DEVICE_PER_SECOND", "0");
     pb.environment().put("SYNC_RATE_LIMIT_USER_PER_SECOND", "0");
+    pb.environment().putAll(extraEnv);
     pb.redirectErrorStream(true);
     ServiceProcess sp = new ServiceProcess(pb.start(), port);
     sp.awaitListening();
