@@ -69,6 +69,10 @@ public final class FakePubNub implements AutoCloseable {
   private final Vertx vertx;
   private final HttpServer server;
   private final int port;
+
+  /** PubNub's limit on a request's URL. */
+  public static final int MAX_URL_BYTES = 32 * 1024;
+
   private final Duration hold;
 
   // Guarded by `this` (the server runs on one event loop; the lock covers test threads).
@@ -85,7 +89,13 @@ public final class FakePubNub implements AutoCloseable {
   private FakePubNub(Vertx vertx, Duration hold) {
     this.vertx = vertx;
     this.hold = hold;
-    this.server = vertx.createHttpServer().requestHandler(this::handle);
+    // PubNub takes request lines up to 32 KiB (a subscribe names every channel in its URL);
+    // Vert.x's default of 4 KiB would refuse a node with ~30 users with 414.
+    this.server =
+        vertx
+            .createHttpServer(
+                new io.vertx.core.http.HttpServerOptions().setMaxInitialLineLength(MAX_URL_BYTES))
+            .requestHandler(this::handle);
     this.port =
         join(server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture()).actualPort();
   }
