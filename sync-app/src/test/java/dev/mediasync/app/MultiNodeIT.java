@@ -23,22 +23,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two nodes ({@link SyncApp} instances on two ports) sharing the machine's Redis and ONE op store
- * (until the PostgreSQL store lands: one in-process store refusing stale timestamps like it will).
- * Devices of one user are spread over both nodes.
+ * Two nodes ({@link SyncApp} instances on two ports) sharing the machine's Redis and PostgreSQL (a
+ * schema of their own per run): the production setup for several nodes. Devices of one user are
+ * spread over both nodes.
  */
 class MultiNodeIT {
   static final String RUN = "mn-" + UUID.randomUUID().toString().substring(0, 8);
-  static MonotonicOpStore store;
+  static final String PG_URL = "postgresql://postgres@127.0.0.1:5432/test";
+  static final String PG_JDBC = "jdbc:postgresql://127.0.0.1:5432/test";
+  static final String SCHEMA =
+      "sync_mn_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   static TestServer node1;
   static TestServer node2;
 
   @BeforeAll
   static void start() {
     String url = RedisAvailable.require();
-    store = new MonotonicOpStore();
-    node1 = TestServer.builder().env("SYNC_REDIS_URL", url).store(store).start();
-    node2 = TestServer.builder().env("SYNC_REDIS_URL", url).store(store).start();
+    requirePostgres();
+    node1 = node(url);
+    node2 = node(url);
   }
 
   @AfterAll
@@ -49,8 +52,31 @@ class MultiNodeIT {
     if (node2 != null) {
       node2.close();
     }
-    if (store != null) {
-      deletePresenceKeys(RedisAvailable.url(), RUN);
+    deletePresenceKeys(RedisAvailable.url(), RUN);
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(PG_JDBC, "postgres", "")) {
+      c.createStatement().execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+    }
+  }
+
+  /** A node on the shared PostgreSQL schema and the Redis at {@code redisUrl}. */
+  static TestServer node(String redisUrl) {
+    return TestServer.builder()
+        .env("SYNC_REDIS_URL", redisUrl)
+        .env("SYNC_DATABASE_URL", PG_URL)
+        .env("SYNC_DATABASE_SCHEMA", SCHEMA)
+        .start();
+  }
+
+  /** Under CI=true a missing PostgreSQL fails the test; elsewhere it skips with a message. */
+  static void requirePostgres() {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(PG_JDBC, "postgres", "")) {
+      // reachable
+    } catch (java.sql.SQLException e) {
+      String message = "PostgreSQL not reachable at " + PG_URL + ": " + e.getMessage();
+      if ("true".equals(System.getenv("CI"))) {
+        org.junit.jupiter.api.Assertions.fail(message, e);
+      }
+      org.junit.jupiter.api.Assumptions.abort(message + " (start PostgreSQL to run this test)");
     }
   }
 
@@ -242,8 +268,7 @@ class MultiNodeIT {
     // And equal to a fresh replay of the shared log: no node kept a divergent replica.
     String wl1 = node1.http().get("/api/v1/sync/watchlist", node1.token(u, null)).body();
     String pr1 = node1.http().get("/api/v1/sync/progress", node1.token(u, null)).body();
-    try (TestServer fresh =
-        TestServer.builder().env("SYNC_REDIS_URL", RedisAvailable.url()).store(store).start()) {
+    try (TestServer fresh = node(RedisAvailable.url())) {
       assertThat(fresh.http().get("/api/v1/sync/watchlist", fresh.token(u, null)).body())
           .isEqualTo(wl1);
       assertThat(fresh.http().get("/api/v1/sync/progress", fresh.token(u, null)).body())
@@ -325,10 +350,7 @@ class MultiNodeIT {
   }
 
   private static TestServer proxied(TcpProxy proxy) {
-    return TestServer.builder()
-        .env("SYNC_REDIS_URL", "redis://127.0.0.1:" + proxy.port())
-        .store(store)
-        .start();
+    return node("redis://127.0.0.1:" + proxy.port());
   }
 
   /** The timestamp of the newest op in the user's log, as a device that saw it would send. */

@@ -161,7 +161,10 @@ public abstract class OpStoreContract {
   @Test
   void append_sameUserAndTimestampTwice_succeedsAndStoresOnce() {
     LoggedOp first = op("alice", ts(1), "op-1");
-    LoggedOp replay = new LoggedOp("alice", ts(1), "op-1", "fp-op-1", "{\"replayed\":true}");
+    // A replay is the same op again (rule 3); a different op at this (user, ts) is not one.
+    LoggedOp replay =
+        new LoggedOp(
+            first.userId(), first.timestamp(), first.opId(), first.fingerprint(), first.payload());
     await(store.append(first));
     await(store.append(replay));
 
@@ -240,6 +243,19 @@ public abstract class OpStoreContract {
     assertThat(awaitFailure(store.append(op("alice", ts(4), null))))
         .isInstanceOf(StaleTimestampException.class);
     assertThat(await(store.load("alice")).ops()).hasSize(1);
+  }
+
+  @Test
+  void monotonic_otherOpAtStoredTimestamp_refusedAsStale_storedOpKept() {
+    // Two nodes can give one user's ops the same HLC: the second is not a replay.
+    assumeThat(enforcesMonotonicTimestamps()).as("store enforces monotonic timestamps").isTrue();
+    LoggedOp first = op("alice", ts(3), null);
+    await(store.append(first));
+    LoggedOp other =
+        new LoggedOp("alice", ts(3), null, null, "{\"user\":\"alice\",\"other\":true}");
+
+    assertThat(awaitFailure(store.append(other))).isInstanceOf(StaleTimestampException.class);
+    assertThat(await(store.load("alice")).ops()).containsExactly(first);
   }
 
   @Test

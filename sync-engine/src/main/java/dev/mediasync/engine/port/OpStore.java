@@ -15,9 +15,12 @@ import io.vertx.core.Future;
  *       or may not be stored; the caller treats it as not acknowledged.
  *   <li><b>Order per user.</b> The futures of one user's appends complete in the order {@link
  *       #append} was called, and a later {@link #load}/{@link #since} sees them in timestamp order.
- *   <li><b>Idempotent replay.</b> Appending an op whose (user, timestamp) is already stored changes
- *       nothing and succeeds. A second op with the same (user, opId) is refused with {@link
- *       DuplicateOpIdException} (the engine checks first; this is the backstop across nodes).
+ *   <li><b>Idempotent replay.</b> Appending an op identical to a stored one (same user, timestamp
+ *       and payload) changes nothing and succeeds. A <i>different</i> op at a stored (user,
+ *       timestamp) is not a replay: timestamps are unique per node, not across nodes, so a store
+ *       shared by several nodes refuses it with {@link StaleTimestampException} (rule 7). A second
+ *       op with the same (user, opId) is refused with {@link DuplicateOpIdException} (the engine
+ *       checks first; this is the backstop across nodes).
  *   <li><b>Never block the caller.</b> Methods return at once; blocking I/O runs on threads the
  *       adapter owns (a writer thread, a worker pool) or on a non-blocking client. Futures may
  *       complete on any thread.

@@ -16,11 +16,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The PostgreSQL write transactions (auto-commit off: the driver begins, {@code commit} ends), on
@@ -69,10 +67,10 @@ final class OpsWriter implements BatchWriter {
                 + " RETURNING user_id, max_ts");
     existing =
         conn.prepareStatement(
-            "SELECT o.user_id, o.ts, o.op_id FROM ops o"
+            "SELECT o.user_id, o.ts, o.op_id, o.payload FROM ops o"
                 + " JOIN unnest(?::text[], ?::bigint[]) AS q(u, t) ON o.user_id = q.u AND o.ts = q.t"
                 + " UNION"
-                + " SELECT o.user_id, o.ts, o.op_id FROM ops o"
+                + " SELECT o.user_id, o.ts, o.op_id, o.payload FROM ops o"
                 + " JOIN unnest(?::text[], ?::text[]) AS q(u, id)"
                 + " ON o.user_id = q.u AND o.op_id = q.id");
     insertOps =
@@ -123,7 +121,9 @@ final class OpsWriter implements BatchWriter {
     }
 
     // 2. What is stored already. A (user, ts) above the head cannot be stored.
-    Set<UserTs> storedTs = new HashSet<>();
+    // (user, ts) -> the stored payload. Timestamps are unique per node, not across nodes: two
+    // nodes may give one user's ops the same HLC, so only an identical payload is a replay.
+    Map<UserTs, String> storedTs = new HashMap<>();
     Map<UserOpId, Long> storedOpIds = new HashMap<>();
     List<String> tsUsers = new ArrayList<>();
     List<Long> tsValues = new ArrayList<>();
@@ -148,7 +148,7 @@ final class OpsWriter implements BatchWriter {
         while (rs.next()) {
           String user = rs.getString(1);
           long ts = rs.getLong(2);
-          storedTs.add(new UserTs(user, ts));
+          storedTs.put(new UserTs(user, ts), rs.getString(4));
           String opId = rs.getString(3);
           if (opId != null) {
             storedOpIds.put(new UserOpId(user, opId), ts);
@@ -165,8 +165,12 @@ final class OpsWriter implements BatchWriter {
       String user = op.userId();
       long ts = op.timestamp().packed();
       long head = heads.get(user);
-      if (storedTs.contains(new UserTs(user, ts))) {
+      String stored = storedTs.get(new UserTs(user, ts));
+      if (stored != null && stored.equals(op.payload())) {
         outcomes.add(null); // replay of a stored op (rule 3)
+      } else if (stored != null) {
+        // Another node's op holds this (user, ts): refuse, so the engine retries with a later HLC.
+        outcomes.add(new StaleTimestampException(user, HybridTimestamp.fromPacked(head)));
       } else if (op.opId() != null && storedOpIds.containsKey(new UserOpId(user, op.opId()))) {
         outcomes.add(new DuplicateOpIdException(user, op.opId()));
       } else if (ts <= head) {
@@ -176,7 +180,7 @@ final class OpsWriter implements BatchWriter {
         accepted.add(op);
         heads.put(user, ts);
         newHeads.put(user, ts);
-        storedTs.add(new UserTs(user, ts));
+        storedTs.put(new UserTs(user, ts), op.payload());
         if (op.opId() != null) {
           storedOpIds.put(new UserOpId(user, op.opId()), ts);
         }
