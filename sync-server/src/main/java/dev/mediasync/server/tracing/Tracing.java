@@ -14,8 +14,10 @@ import io.opentelemetry.api.trace.Tracer;
  * id), one per inbound WebSocket frame ({@code WS progress_update}), {@code store.append}, {@code
  * broker.publish}, and {@code fanout} when a node's subscription delivers. In one process the chain
  * is one trace: the store completes the append under the writer's context, so the publish and the
- * fan-out are its children. Across nodes (Redis, PubNub) the envelope carries no trace context yet:
- * the fan-out on another node starts its own trace.
+ * fan-out are normally its children; when the store finishes before the engine has registered its
+ * completion handler, Vert.x runs that handler at once in the caller's context and the publish
+ * nests directly under the request instead (same trace). Across nodes (Redis, PubNub) the envelope
+ * carries no trace context yet: the fan-out on another node starts its own trace.
  */
 public final class Tracing {
   public static final Tracing OFF = new Tracing(null);
