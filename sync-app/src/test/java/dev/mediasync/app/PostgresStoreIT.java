@@ -3,7 +3,7 @@ package dev.mediasync.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mediasync.testkit.TcpForwarder;
+import dev.mediasync.testkit.TcpProxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -134,7 +134,7 @@ class PostgresStoreIT {
 
   @Test
   void databaseDown_writesAnswer503_readyIsDown_thenRecover() throws Exception {
-    try (TcpForwarder proxy = TcpForwarder.start("127.0.0.1", 5432);
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", 5432);
         TestServer server =
             TestServer.builder()
                 .env(
@@ -146,7 +146,7 @@ class PostgresStoreIT {
       assertThat(write(server, token, "a").status()).isEqualTo(200);
       assertThat(server.http().get("/health/ready", null).status()).isEqualTo(200);
 
-      proxy.stop();
+      proxy.cut();
 
       long start = System.nanoTime();
       Http.Resp down = write(server, token, "b");
@@ -157,7 +157,7 @@ class PostgresStoreIT {
       assertThat(ready.status()).isEqualTo(503);
       assertThat(ready.json().path("checks").path("store").asText()).isEqualTo("down");
 
-      proxy.start();
+      proxy.resume();
 
       Http.Resp back = write(server, token, "c");
       assertThat(back.status()).as(back.toString()).isEqualTo(200);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mediasync.core.HybridTimestamp;
 import dev.mediasync.engine.port.LoggedOp;
 import dev.mediasync.engine.port.StoreUnavailableException;
-import dev.mediasync.testkit.TcpForwarder;
+import dev.mediasync.testkit.TcpProxy;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -16,21 +16,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The database going away and coming back, through a {@link TcpForwarder} in front of the real
- * server (the server itself is never stopped).
+ * The database going away and coming back, through a {@link TcpProxy} in front of the real server
+ * (the server itself is never stopped).
  */
 class PostgresDownTest {
 
   private static final long BASE = 1_700_000_000_000L;
 
   private PostgresOptions direct;
-  private TcpForwarder proxy;
+  private TcpProxy proxy;
   private PostgresOpStore store;
 
   @BeforeEach
   void open() {
     direct = PgTestDatabase.freshOptions();
-    proxy = TcpForwarder.start(direct.host(), direct.port());
+    proxy = TcpProxy.start(direct.host(), direct.port());
     store =
         PostgresOpStore.open(
             direct
@@ -40,7 +40,7 @@ class PostgresDownTest {
 
   @AfterEach
   void close() throws Exception {
-    proxy.start();
+    proxy.resume();
     if (store != null) {
       store.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
     }
@@ -53,7 +53,7 @@ class PostgresDownTest {
     await(store.append(op(1)));
     await(store.ping());
 
-    proxy.stop();
+    proxy.cut();
 
     long start = System.nanoTime();
     Throwable failure = failureOf(store.append(op(2)));
@@ -68,7 +68,7 @@ class PostgresDownTest {
     // Still down: a second write fails as promptly (the writer does not hang on a dead socket).
     assertThat(failureOf(store.append(op(3)))).isInstanceOf(StoreUnavailableException.class);
 
-    proxy.start();
+    proxy.resume();
 
     await(store.ping());
     await(store.append(op(4)));
@@ -80,7 +80,7 @@ class PostgresDownTest {
 
   @Test
   void nothingListening_openFailsWithStoreUnavailable() {
-    proxy.stop();
+    proxy.cut();
     long start = System.nanoTime();
     Throwable failure = null;
     try {
