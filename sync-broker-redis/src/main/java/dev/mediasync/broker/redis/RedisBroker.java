@@ -78,8 +78,8 @@ public final class RedisBroker implements Broker {
   private RedisConnection pub;
   private RedisConnection sub;
   private boolean closed;
-  private long pubBackoff = MIN_RECONNECT_MS;
-  private long subBackoff = MIN_RECONNECT_MS;
+  private final Connector publisher = new Connector(this::publisherConnected);
+  private final Connector subscriber = new Connector(this::subscriberConnected);
   private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
   private final Map<String, UserChannels> users = new HashMap<>();
   private long watchdog = -1;
@@ -135,8 +135,8 @@ public final class RedisBroker implements Broker {
     ctx.runOnContext(
         v -> {
           watchdog = vertx.setPeriodic(Math.max(50, timeoutMs / 4), id -> expireStale());
-          connectPublisher();
-          connectSubscriber();
+          publisher.connect();
+          subscriber.connect();
         });
   }
 
@@ -237,33 +237,12 @@ public final class RedisBroker implements Broker {
     }
   }
 
-  private void connectPublisher() {
-    if (closed) {
-      return;
-    }
-    client
-        .connect()
-        .onComplete(
-            r -> {
-              if (closed) {
-                if (r.succeeded()) {
-                  r.result().close();
-                }
-                return;
-              }
-              if (r.failed()) {
-                vertx.setTimer(pubBackoff, id -> connectPublisher());
-                pubBackoff = Math.min(MAX_RECONNECT_MS, pubBackoff * 2);
-                return;
-              }
-              RedisConnection conn = r.result();
-              conn.exceptionHandler(e -> publisherLost(conn, e));
-              conn.endHandler(v -> publisherLost(conn, unavailable("connection closed")));
-              pub = conn;
-              pubBackoff = MIN_RECONNECT_MS;
-              log.info("redis publisher connected (node {})", nodeId);
-              checkReady();
-            });
+  private void publisherConnected(RedisConnection conn) {
+    conn.exceptionHandler(e -> publisherLost(conn, e));
+    conn.endHandler(v -> publisherLost(conn, unavailable("connection closed")));
+    pub = conn;
+    log.info("redis publisher connected (node {})", nodeId);
+    checkReady();
   }
 
   private void publisherLost(RedisConnection conn, Throwable cause) {
@@ -276,7 +255,7 @@ public final class RedisBroker implements Broker {
       b.promises().forEach(p -> p.tryFail(cause));
     }
     inFlight.clear();
-    vertx.setTimer(MIN_RECONNECT_MS, id -> connectPublisher());
+    vertx.setTimer(MIN_RECONNECT_MS, id -> publisher.connect());
   }
 
   // ---------------------------------------------------------------- subscribe
@@ -364,41 +343,58 @@ public final class RedisBroker implements Broker {
     }
   }
 
-  private void connectSubscriber() {
-    if (closed) {
-      return;
+  private void subscriberConnected(RedisConnection conn) {
+    conn.handler(this::onPush);
+    conn.exceptionHandler(e -> subscriberLost(conn, e));
+    conn.endHandler(v -> subscriberLost(conn, unavailable("connection closed")));
+    sub = conn;
+    int n = 0;
+    for (UserChannels u : users.values()) {
+      if (!u.handlers.isEmpty()) {
+        sendSubscribe(u);
+        n++;
+      }
     }
-    client
-        .connect()
-        .onComplete(
-            r -> {
-              if (closed) {
-                if (r.succeeded()) {
-                  r.result().close();
+    log.info("redis subscriber connected (node {}); re-subscribed {} users", nodeId, n);
+    checkReady();
+  }
+
+  /**
+   * Keeps one connection open: connects, retries with doubling backoff (up to {@link
+   * #MAX_RECONNECT_MS}) while Redis is unreachable, and hands each new connection over. Runs on the
+   * broker's context, like everything else here.
+   */
+  private final class Connector {
+    private final Consumer<RedisConnection> onConnected;
+    private long backoff = MIN_RECONNECT_MS;
+
+    Connector(Consumer<RedisConnection> onConnected) {
+      this.onConnected = onConnected;
+    }
+
+    void connect() {
+      if (closed) {
+        return;
+      }
+      client
+          .connect()
+          .onComplete(
+              r -> {
+                if (closed) {
+                  if (r.succeeded()) {
+                    r.result().close();
+                  }
+                  return;
                 }
-                return;
-              }
-              if (r.failed()) {
-                vertx.setTimer(subBackoff, id -> connectSubscriber());
-                subBackoff = Math.min(MAX_RECONNECT_MS, subBackoff * 2);
-                return;
-              }
-              RedisConnection conn = r.result();
-              conn.handler(this::onPush);
-              conn.exceptionHandler(e -> subscriberLost(conn, e));
-              conn.endHandler(v -> subscriberLost(conn, unavailable("connection closed")));
-              sub = conn;
-              subBackoff = MIN_RECONNECT_MS;
-              int n = 0;
-              for (UserChannels u : users.values()) {
-                if (!u.handlers.isEmpty()) {
-                  sendSubscribe(u);
-                  n++;
+                if (r.failed()) {
+                  vertx.setTimer(backoff, id -> connect());
+                  backoff = Math.min(MAX_RECONNECT_MS, backoff * 2);
+                  return;
                 }
-              }
-              log.info("redis subscriber connected (node {}); re-subscribed {} users", nodeId, n);
-              checkReady();
-            });
+                backoff = MIN_RECONNECT_MS;
+                onConnected.accept(r.result());
+              });
+    }
   }
 
   private void subscriberLost(RedisConnection conn, Throwable cause) {
@@ -429,7 +425,7 @@ public final class RedisBroker implements Broker {
         log.warn("delivery-gap listener failed", e);
       }
     }
-    vertx.setTimer(MIN_RECONNECT_MS, id -> connectSubscriber());
+    vertx.setTimer(MIN_RECONNECT_MS, id -> subscriber.connect());
   }
 
   /** A message or a (un)subscribe confirmation on the subscriber connection. */
