@@ -1,13 +1,10 @@
 package dev.mediasync.app;
 
 import dev.mediasync.core.HybridTimestamp;
-import dev.mediasync.engine.port.CatchUp;
+import dev.mediasync.engine.port.ForwardingOpStore;
 import dev.mediasync.engine.port.InMemoryOpStore;
 import dev.mediasync.engine.port.LoggedOp;
-import dev.mediasync.engine.port.OpStore;
 import dev.mediasync.engine.port.StaleTimestampException;
-import dev.mediasync.engine.port.StoredSnapshot;
-import dev.mediasync.engine.port.UserLog;
 import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,11 +14,14 @@ import java.util.Map;
  * the user's newest (as the PostgreSQL store does: log order = commit order across nodes). Counts
  * the refusals so tests can see the engine's retry at work.
  */
-final class MonotonicOpStore implements OpStore {
-  private final InMemoryOpStore delegate = new InMemoryOpStore();
+final class MonotonicOpStore extends ForwardingOpStore {
   private final Map<String, HybridTimestamp> newest = new HashMap<>();
   private final Map<String, LoggedOp> last = new HashMap<>();
   int staleRefusals;
+
+  MonotonicOpStore() {
+    super(new InMemoryOpStore());
+  }
 
   @Override
   public synchronized Future<Void> append(LoggedOp op) {
@@ -38,30 +38,5 @@ final class MonotonicOpStore implements OpStore {
       }
     }
     return f;
-  }
-
-  @Override
-  public Future<UserLog> load(String userId) {
-    return delegate.load(userId);
-  }
-
-  @Override
-  public Future<CatchUp> since(String userId, HybridTimestamp since, int limit) {
-    return delegate.since(userId, since, limit);
-  }
-
-  @Override
-  public Future<Void> compact(StoredSnapshot snapshot, int keepOps) {
-    return delegate.compact(snapshot, keepOps);
-  }
-
-  @Override
-  public Future<Void> ping() {
-    return delegate.ping();
-  }
-
-  @Override
-  public Future<Void> close() {
-    return delegate.close();
   }
 }

@@ -7,15 +7,13 @@ import dev.mediasync.engine.EngineOptions;
 import dev.mediasync.engine.SyncEngine;
 import dev.mediasync.engine.SyncListener;
 import dev.mediasync.engine.WriteResult;
-import dev.mediasync.engine.port.CatchUp;
+import dev.mediasync.engine.port.ForwardingOpStore;
 import dev.mediasync.engine.port.InMemoryOpStore;
 import dev.mediasync.engine.port.InMemoryPresenceStore;
 import dev.mediasync.engine.port.InProcessBroker;
 import dev.mediasync.engine.port.LoggedOp;
 import dev.mediasync.engine.port.OpStore;
 import dev.mediasync.engine.port.StaleTimestampException;
-import dev.mediasync.engine.port.StoredSnapshot;
-import dev.mediasync.engine.port.UserLog;
 import dev.mediasync.protocol.ClientMessage.WatchlistWrite;
 import dev.mediasync.protocol.ErrorCode;
 import dev.mediasync.protocol.SyncException;
@@ -125,41 +123,9 @@ class SeveralEnginesTest {
   // ---------------------------------------------------------------- helpers
 
   /** Delegates everything; tests override what they need. */
-  static class Wrapping implements OpStore {
-    final OpStore d;
-
+  static class Wrapping extends ForwardingOpStore {
     Wrapping(OpStore d) {
-      this.d = d;
-    }
-
-    @Override
-    public Future<Void> append(LoggedOp op) {
-      return d.append(op);
-    }
-
-    @Override
-    public Future<UserLog> load(String userId) {
-      return d.load(userId);
-    }
-
-    @Override
-    public Future<CatchUp> since(String userId, HybridTimestamp since, int limit) {
-      return d.since(userId, since, limit);
-    }
-
-    @Override
-    public Future<Void> compact(StoredSnapshot snapshot, int keepOps) {
-      return d.compact(snapshot, keepOps);
-    }
-
-    @Override
-    public Future<Void> ping() {
-      return d.ping();
-    }
-
-    @Override
-    public Future<Void> close() {
-      return d.close();
+      super(d);
     }
   }
 

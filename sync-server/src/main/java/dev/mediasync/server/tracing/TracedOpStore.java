@@ -2,9 +2,9 @@ package dev.mediasync.server.tracing;
 
 import dev.mediasync.core.HybridTimestamp;
 import dev.mediasync.engine.port.CatchUp;
+import dev.mediasync.engine.port.ForwardingOpStore;
 import dev.mediasync.engine.port.LoggedOp;
 import dev.mediasync.engine.port.OpStore;
-import dev.mediasync.engine.port.StoredSnapshot;
 import dev.mediasync.engine.port.UserLog;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -20,12 +20,11 @@ import io.vertx.core.Promise;
  * threads: each future completes with the caller's context current, so the engine's completion work
  * (publish, fan-out) joins the writer's trace.
  */
-final class TracedOpStore implements OpStore {
-  private final OpStore delegate;
+final class TracedOpStore extends ForwardingOpStore {
   private final Tracer tracer;
 
   TracedOpStore(OpStore delegate, Tracer tracer) {
-    this.delegate = delegate;
+    super(delegate);
     this.tracer = tracer;
   }
 
@@ -64,21 +63,6 @@ final class TracedOpStore implements OpStore {
   @Override
   public Future<CatchUp> since(String userId, HybridTimestamp since, int limit) {
     return carry(delegate.since(userId, since, limit));
-  }
-
-  @Override
-  public Future<Void> compact(StoredSnapshot snapshot, int keepOps) {
-    return delegate.compact(snapshot, keepOps);
-  }
-
-  @Override
-  public Future<Void> ping() {
-    return delegate.ping();
-  }
-
-  @Override
-  public Future<Void> close() {
-    return delegate.close();
   }
 
   private static <T> Future<T> carry(Future<T> f) {
