@@ -25,6 +25,8 @@ public final class WsClient implements AutoCloseable {
 
   private final LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+  private final java.util.concurrent.atomic.AtomicInteger pings =
+      new java.util.concurrent.atomic.AtomicInteger();
   private WebSocket socket;
 
   private WsClient() {}
@@ -59,6 +61,13 @@ public final class WsClient implements AutoCloseable {
       }
 
       @Override
+      public CompletionStage<?> onPing(WebSocket ws, java.nio.ByteBuffer message) {
+        pings.incrementAndGet(); // the JDK client answers with the pong itself
+        ws.request(1);
+        return null;
+      }
+
+      @Override
       public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
         closed.complete(statusCode);
         return null;
@@ -69,6 +78,11 @@ public final class WsClient implements AutoCloseable {
         closed.complete(-1);
       }
     };
+  }
+
+  /** Ping frames received from the server so far. */
+  public int pings() {
+    return pings.get();
   }
 
   public void send(String json) {

@@ -227,7 +227,11 @@ public final class SyncServer {
             bound -> {
               heartbeatTimer =
                   vertx.setPeriodic(
-                      engine.options().heartbeat().toMillis(), id -> webSockets.heartbeat());
+                      Math.max(
+                          1,
+                          engine.options().heartbeat().toMillis()
+                              / WebSocketEndpoint.PING_TICKS_PER_HEARTBEAT),
+                      id -> webSockets.pingNextSlot());
               sweepTimer =
                   vertx.setPeriodic(
                       options.sweepInterval().toMillis(), id -> engine.hub().sweepIdle());

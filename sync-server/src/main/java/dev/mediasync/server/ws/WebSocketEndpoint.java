@@ -43,6 +43,10 @@ public final class WebSocketEndpoint {
   private final ErrorResponses errors;
   private final long outboundLimit;
   private final ServerOps ops;
+  private final PingSchedule pingSchedule = new PingSchedule();
+
+  /** How often {@link #pingNextSlot} runs per heartbeat interval. */
+  public static final int PING_TICKS_PER_HEARTBEAT = PingSchedule.SLOTS;
 
   public WebSocketEndpoint(
       SyncEngine engine,
@@ -72,10 +76,15 @@ public final class WebSocketEndpoint {
     router.get("/ws").handler(this::upgrade);
   }
 
-  /** Pings every open socket; called once per heartbeat interval. */
-  public void heartbeat() {
+  /**
+   * Pings the sockets of the next {@link PingSchedule} slot; call it {@link
+   * #PING_TICKS_PER_HEARTBEAT} times per heartbeat interval, so each socket is pinged once per
+   * interval.
+   */
+  public void pingNextSlot() {
+    int slot = pingSchedule.nextSlot();
     for (LiveSession s : engine.hub().sessions()) {
-      if (s.channel() instanceof WsSession ws) {
+      if (s.channel() instanceof WsSession ws && ws.pingSlot() == slot) {
         ws.ping();
       }
     }

@@ -66,6 +66,7 @@ public final class WsSession implements DeviceChannel {
   private volatile LiveSession live;
   private volatile long lastPresenceTouch;
   private final ServerOps ops;
+  private final int pingSlot;
 
   /** Refused messages since the last admitted one; inbound runs on one event loop. */
   private long refusedInRow;
@@ -85,6 +86,7 @@ public final class WsSession implements DeviceChannel {
     this.deviceId = deviceId;
     this.connectionId = connectionId;
     this.outboundLimit = outboundLimit;
+    this.pingSlot = PingSchedule.slotOf(connectionId);
   }
 
   /** Sends the welcome, announces the device, and opens the session (catch-up, then live). */
@@ -272,6 +274,11 @@ public final class WsSession implements DeviceChannel {
       case PRESENCE_TIMEOUT -> "timeout";
       default -> code.name().toLowerCase(java.util.Locale.ROOT);
     };
+  }
+
+  /** Which tick of the heartbeat interval pings this socket (see {@link PingSchedule}). */
+  int pingSlot() {
+    return pingSlot;
   }
 
   /** Server heartbeat: a ping frame (the client's pong counts as activity). */
