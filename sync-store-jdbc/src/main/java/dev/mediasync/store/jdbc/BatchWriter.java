@@ -27,6 +27,14 @@ public interface BatchWriter extends AutoCloseable {
    */
   void compact(StoredSnapshot snapshot, int keepOps) throws SQLException;
 
+  /**
+   * Called when the queue is empty after a batch: housekeeping that would otherwise hold up a
+   * commit (SQLite: the WAL checkpoint). Ops arriving meanwhile wait for it, so keep it short.
+   *
+   * @throws SQLException like a failed transaction: the connection is dropped and reopened
+   */
+  default void idle() throws SQLException {}
+
   /** Last work at shutdown, before {@link #close()} (SQLite: checkpoint the WAL); best effort. */
   default void finish() {}
 

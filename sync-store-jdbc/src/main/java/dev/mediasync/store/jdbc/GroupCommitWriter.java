@@ -15,7 +15,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * {@link BatchWriter} (SQLite: one commit, one fsync; PostgreSQL: a fixed number of round trips
  * however many ops), then completes their futures in queue order. Appends queued while a
  * transaction is in flight go into the next one. Other writes (compaction, diagnostics) run between
- * runs, in queue order, in their own transactions.
+ * runs, in queue order, in their own transactions. When the queue is empty the writer gets {@link
+ * BatchWriter#idle()} for its housekeeping.
  *
  * <p><b>Failures.</b> An SQL error drops the connection. The {@link RetryPolicy} says whether the
  * same batch runs once more on a new connection (PostgreSQL: the connection was found broken, or a
@@ -155,6 +156,21 @@ public final class GroupCommitWriter<W extends BatchWriter> {
         }
       }
       drained.clear();
+      if (queue.isEmpty()) {
+        runIdle();
+      }
+    }
+  }
+
+  private void runIdle() {
+    if (writer == null) {
+      return;
+    }
+    try {
+      writer.idle();
+    } catch (SQLException | RuntimeException e) {
+      // Nothing waits on it; the next batch opens a new connection.
+      dropWriter();
     }
   }
 

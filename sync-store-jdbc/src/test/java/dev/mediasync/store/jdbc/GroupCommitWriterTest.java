@@ -27,6 +27,10 @@ class GroupCommitWriterTest {
     final List<String> events;
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch gate;
+
+    /** Batches written before each idle() call. */
+    final List<Integer> idleAfter = new CopyOnWriteArrayList<>();
+
     int failures;
 
     FakeWriter(List<String> events, CountDownLatch gate, int failures) {
@@ -54,6 +58,11 @@ class GroupCommitWriterTest {
 
     @Override
     public void compact(StoredSnapshot snapshot, int keepOps) {}
+
+    @Override
+    public void idle() {
+      idleAfter.add(batches.size());
+    }
 
     @Override
     public void finish() {
@@ -89,6 +98,25 @@ class GroupCommitWriterTest {
     List<LoggedOp> all = new ArrayList<>();
     fake.batches.forEach(all::addAll);
     assertThat(all).extracting(LoggedOp::opId).isSortedAccordingTo(this::byNumber);
+  }
+
+  @Test
+  void idle_runsWhenTheQueueIsEmpty_notBetweenBatchesThatFollowEachOther() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    FakeWriter fake = new FakeWriter(events, gate, 0);
+    GroupCommitWriter<FakeWriter> writer = writer(() -> fake, RetryPolicy.NEVER);
+    Future<Void> first = append(writer, 0);
+    assertThat(fake.entered.await(10, TimeUnit.SECONDS)).isTrue();
+    Future<Void> second = append(writer, 1); // queued while the first batch is in flight
+    gate.countDown();
+    await(first);
+    await(second);
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (fake.idleAfter.isEmpty() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(fake.idleAfter).containsExactly(2);
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +20,13 @@ import java.util.List;
  * connection with its prepared statements reused for every batch. Used by the writer thread only.
  */
 final class OpsWriter implements BatchWriter {
+  /** Commits after which an idle writer checkpoints: a few pages each, so a short pause. */
+  static final int IDLE_CHECKPOINT_AFTER_COMMITS = 16;
+
+  /** Commits after which the writer checkpoints even when busy: bounds the WAL. */
+  static final int MAX_COMMITS_BETWEEN_CHECKPOINTS = 1_000;
+
+  private int commitsSinceCheckpoint; // writer thread only
 
   private final Connection conn;
   private final Transaction tx;
@@ -44,6 +52,11 @@ final class OpsWriter implements BatchWriter {
     Connection conn = SqliteConnections.openWriter(options);
     Transaction tx = null;
     try {
+      // No automatic checkpoints: SQLite would run one inside the commit that crosses 1,000 WAL
+      // pages (several times a second under load) while every queued op waits; see idle().
+      try (Statement st = conn.createStatement()) {
+        st.execute("PRAGMA wal_autocheckpoint = 0");
+      }
       SchemaMigrations.migrate(conn);
       tx = Transaction.explicit(conn, "BEGIN IMMEDIATE", "COMMIT");
       return new OpsWriter(conn, tx);
@@ -67,15 +80,20 @@ final class OpsWriter implements BatchWriter {
    */
   @Override
   public List<RuntimeException> appendAll(List<LoggedOp> ops) throws SQLException {
-    return tx.run(
-        () -> {
-          try {
-            return insertAll(ops);
-          } catch (SQLException | RuntimeException e) {
-            insertOp.clearBatch();
-            throw e;
-          }
-        });
+    List<RuntimeException> outcomes =
+        tx.run(
+            () -> {
+              try {
+                return insertAll(ops);
+              } catch (SQLException | RuntimeException e) {
+                insertOp.clearBatch();
+                throw e;
+              }
+            });
+    if (++commitsSinceCheckpoint >= MAX_COMMITS_BETWEEN_CHECKPOINTS) {
+      checkpoint();
+    }
+    return outcomes;
   }
 
   private List<RuntimeException> insertAll(List<LoggedOp> ops) throws SQLException {
@@ -98,6 +116,33 @@ final class OpsWriter implements BatchWriter {
       outcomes.add(refused ? new DuplicateOpIdException(op.userId(), op.opId()) : null);
     }
     return outcomes;
+  }
+
+  /**
+   * Checkpoints the WAL (copies it into the database file, so the next commit starts it over) when
+   * the writer has nothing queued and some commits were made since the last checkpoint.
+   *
+   * <p>Why here and not SQLite's automatic checkpoint: that one runs inside the commit that crosses
+   * 1,000 WAL pages, copying them and fsyncing the database file while every queued op waits; in
+   * the latency benchmark it was most of the p99 (4.6 ms at 500 writes/s, 2.6 ms without). Why not
+   * on another connection: a checkpoint that races a writer rarely completes, and the WAL is only
+   * started over after a complete one, so under steady load it grew without bound. Here nothing
+   * races it; a small, frequent checkpoint copies few pages. If the writer is never idle, {@link
+   * #appendAll} checkpoints after {@link #MAX_COMMITS_BETWEEN_CHECKPOINTS} commits anyway, which
+   * bounds the WAL.
+   */
+  @Override
+  public void idle() throws SQLException {
+    if (commitsSinceCheckpoint >= IDLE_CHECKPOINT_AFTER_COMMITS) {
+      checkpoint();
+    }
+  }
+
+  private void checkpoint() throws SQLException {
+    try (Statement st = conn.createStatement()) {
+      st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+    }
+    commitsSinceCheckpoint = 0;
   }
 
   @Override

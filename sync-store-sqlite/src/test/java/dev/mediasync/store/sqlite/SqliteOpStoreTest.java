@@ -49,6 +49,21 @@ class SqliteOpStoreTest {
   }
 
   @Test
+  void walCheckpoints_happenWhenTheWriterIsIdle_notInsideACommit() {
+    SqliteOpStore store = open(SqliteOptions.defaults(dataDir));
+    assertThat(await(store.writerPragma("wal_autocheckpoint"))).isEqualTo("0");
+
+    // One commit each, with the queue empty after each: the writer checkpoints every few commits
+    // and the next commit starts the WAL over. Without the idle checkpoints (only the forced one
+    // every 1,000 commits) the WAL measured 5 MB here.
+    for (int i = 1; i <= 3_000; i++) {
+      await(store.append(op("user-" + (i % 50), i, null)));
+    }
+    long walBytes = dataDir.resolve("sync.db-wal").toFile().length();
+    assertThat(walBytes).isPositive().isLessThan(1024L * 1024);
+  }
+
+  @Test
   void open_synchronousNormal_inEffect() {
     SqliteOpStore store =
         open(SqliteOptions.defaults(dataDir).withSynchronous(SqliteOptions.Synchronous.NORMAL));
