@@ -24,6 +24,13 @@ public final class LoadConfig {
   public Integer serverPid;
   public int connections = 10_000;
   public int batch = 500;
+
+  /** Connects per second on a fixed schedule (open loop); 0: in batches of {@link #batch}. */
+  public int connectRate;
+
+  /** Devices of extra users connected (the same way) and closed before the measured ones. */
+  public int connectWarmup;
+
   public int holdSeconds = 10;
   public List<Integer> steps = new ArrayList<>();
   public int stepSeconds = 10;
@@ -72,6 +79,8 @@ public final class LoadConfig {
         case "--server-pid" -> c.serverPid = positive(flag, v);
         case "--connections" -> c.connections = positive(flag, v);
         case "--batch" -> c.batch = positive(flag, v);
+        case "--connect-rate" -> c.connectRate = Integer.parseInt(v);
+        case "--connect-warmup" -> c.connectWarmup = Integer.parseInt(v);
         case "--hold" -> c.holdSeconds = Integer.parseInt(v);
         case "--steps" -> {
           for (String s : v.split(",")) {

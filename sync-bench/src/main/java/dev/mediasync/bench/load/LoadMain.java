@@ -30,13 +30,16 @@ public final class LoadMain {
                      lost deliveries or achieved < 95% of target; reports the highest rate held
         connections  ramps to --connections idle devices in --batch steps, holds --hold s;
                      connect latency and server memory per connection (with --server-pid)
+                     (every scenario connects this way; --connect-rate N instead starts N
+                     connects per second on a fixed schedule, latency from the scheduled time)
         cross-node   latency with device 0 of each user (the writer) on url 1, the others on url 2
 
       options (defaults):
         --users 1000 --devices 3 --rate 2000 --duration 30 --warmup 10
         --mix progress=70,watchlist=20,preference=10   --via ws|rest (ws)
         --out bench-out/<scenario>   --server-pid <pid> (RSS/CPU/heap/GC of the server)
-        --connections 10000 --batch 500 --hold 10
+        --connections 10000 --batch 500 --connect-rate 0 (0: batches) --hold 10
+        --connect-warmup 0 (devices of extra users connected and closed first, not counted)
         --steps 2000,4000,8000,16000,32000,64000 --step-duration 10 --p99-limit-ms 10
         --drain 5 (s to wait for in-flight deliveries)  --client-threads 2  --quiet
 
@@ -87,6 +90,10 @@ public final class LoadMain {
       Progress progress = new Progress(runner, cfg.quiet);
       ticker.scheduleAtFixedRate(progress, 1, 1, TimeUnit.SECONDS);
 
+      if (cfg.connectWarmup > 0) {
+        log(cfg, "warming up: %,d connects of extra users, not counted", cfg.connectWarmup);
+        runner.warmUpConnects();
+      }
       ServerProbe.Snapshot baseline = probe == null ? null : probe.take(true);
       int target = cfg.scenario.equals("connections") ? cfg.connections : cfg.users * cfg.devices;
       log(
@@ -103,6 +110,11 @@ public final class LoadMain {
       Map<String, Object> conn = new LinkedHashMap<>();
       conn.put("attempted", target);
       conn.put("connected", runner.connected.get());
+      conn.put(
+          "mode",
+          cfg.connectRate > 0
+              ? "paced, " + cfg.connectRate + " connects/s"
+              : "batches of " + cfg.batch + " at once");
       conn.put("ramp_seconds", Report.round(connectSeconds));
       conn.put("connect_latency_us", Report.percentiles(runner.connectLatency));
       result.put("connections", conn);
@@ -282,6 +294,8 @@ public final class LoadMain {
     if (c.scenario.equals("connections")) {
       m.put("connections", c.connections);
       m.put("batch", c.batch);
+      m.put("connect_rate", c.connectRate);
+      m.put("connect_warmup", c.connectWarmup);
       m.put("hold_s", c.holdSeconds);
     }
     m.put("client_event_loops", c.clientThreads);

@@ -92,7 +92,31 @@ final class LoadRunner implements AutoCloseable {
 
   // ---- connecting ---------------------------------------------------------------------------
 
-  /** Connects every device, {@code batch} at a time; returns how many failed. */
+  /**
+   * Connects and closes {@code --connect-warmup} devices of extra users the same way the measured
+   * ones will connect, then forgets their figures: a fresh client JVM (and a fresh server) runs its
+   * first connects in the interpreter, which says nothing about a running service.
+   */
+  void warmUpConnects() {
+    if (cfg.connectWarmup <= 0) {
+      return;
+    }
+    TokenIssuer issuer = TokenIssuer.hs256(cfg.secret);
+    List<Device> warm = new ArrayList<>();
+    for (int u = 0; warm.size() < cfg.connectWarmup; u++) {
+      Collections.addAll(warm, new User(-1, "bench-" + runId + "-warm" + u, issuer).devices);
+    }
+    warm = warm.subList(0, cfg.connectWarmup);
+    long failed = cfg.connectRate > 0 ? connectPaced(warm, cfg.connectRate) : connectBatches(warm);
+    warm.forEach(Device::retire);
+    connectLatency.reset();
+    connected.addAndGet(-(int) (warm.size() - failed)); // failed warm-up connects stay errors
+  }
+
+  /**
+   * Connects every device, {@code batch} at a time, or with {@code --connect-rate} on a fixed
+   * schedule; returns how many failed.
+   */
   long connectAll(int limit) {
     List<Device> all = new ArrayList<>();
     for (User u : users) {
@@ -101,11 +125,15 @@ final class LoadRunner implements AutoCloseable {
     if (limit < all.size()) {
       all = all.subList(0, limit);
     }
+    return cfg.connectRate > 0 ? connectPaced(all, cfg.connectRate) : connectBatches(all);
+  }
+
+  private long connectBatches(List<Device> all) {
     long failures = 0;
     for (int i = 0; i < all.size(); i += cfg.batch) {
       List<Future<Void>> batch = new ArrayList<>();
       for (Device d : all.subList(i, Math.min(all.size(), i + cfg.batch))) {
-        batch.add(d.connect());
+        batch.add(d.connect(System.nanoTime()));
       }
       try {
         Future.join(batch).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -119,6 +147,37 @@ final class LoadRunner implements AutoCloseable {
       }
       if (!cfg.quiet && all.size() > cfg.batch) {
         System.out.printf("  connected %,d / %,d%n", connected.get(), all.size());
+      }
+    }
+    return failures;
+  }
+
+  /**
+   * Open loop: device i starts connecting at {@code start + i / rate} whether or not earlier ones
+   * were welcomed, and its connect latency counts from that scheduled time, so a server that falls
+   * behind shows as latency instead of a slower schedule (no coordinated omission).
+   */
+  private long connectPaced(List<Device> all, int rate) {
+    List<Future<Void>> started = new ArrayList<>(all.size());
+    long start = System.nanoTime();
+    double intervalNanos = 1e9 / rate;
+    for (int i = 0; i < all.size(); i++) {
+      long scheduled = start + (long) (i * intervalNanos);
+      long wait;
+      while ((wait = scheduled - System.nanoTime()) > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      started.add(all.get(i).connect(scheduled));
+      if (!cfg.quiet && (i + 1) % rate == 0) {
+        System.out.printf("  started %,d / %,d connects%n", i + 1, all.size());
+      }
+    }
+    long failures = 0;
+    for (Future<Void> f : started) {
+      try {
+        f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        failures++;
       }
     }
     return failures;
@@ -357,6 +416,10 @@ final class LoadRunner implements AutoCloseable {
     final URI url;
     final String restToken;
     volatile ClientWebSocket ws;
+
+    /** A warm-up device being closed: its close and whatever it still receives do not count. */
+    volatile boolean retired;
+
     long connectStart;
     final Promise<Void> welcomed = Promise.promise();
 
@@ -367,13 +430,22 @@ final class LoadRunner implements AutoCloseable {
       this.restToken = restToken;
     }
 
-    Future<Void> connect() {
+    void retire() {
+      retired = true;
+      ClientWebSocket socket = ws;
+      if (socket != null) {
+        socket.close();
+      }
+    }
+
+    /** Connects; the connect latency counts from {@code startNanos} (now, or a scheduled time). */
+    Future<Void> connect(long startNanos) {
       ClientWebSocket socket = wsClient.webSocket();
       socket.textMessageHandler(this::onText);
       socket.closeHandler(
           v -> {
             ws = null;
-            if (!closing) {
+            if (!closing && !retired) {
               disconnects.increment();
               sample("disconnect " + user.id + "/" + id + " status=" + socket.closeStatusCode());
             }
@@ -390,7 +462,7 @@ final class LoadRunner implements AutoCloseable {
               .setPort(url.getPort())
               .setURI("/ws?device_id=" + id)
               .addHeader("Authorization", "Bearer " + user.token);
-      connectStart = System.nanoTime();
+      connectStart = startNanos;
       socket
           .connect(o)
           .onFailure(
@@ -416,6 +488,9 @@ final class LoadRunner implements AutoCloseable {
     }
 
     private void onText(String text) {
+      if (retired) {
+        return;
+      }
       long now = System.nanoTime();
       receivedMessages.increment();
       receivedBytes.add(text.length());

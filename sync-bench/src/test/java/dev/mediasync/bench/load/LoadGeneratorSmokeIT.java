@@ -37,7 +37,9 @@ class LoadGeneratorSmokeIT {
                     Map.of(
                         "SYNC_HOST", "127.0.0.1",
                         "SYNC_PORT", "0",
-                        "SYNC_DATA_DIR", data.toString())),
+                        "SYNC_DATA_DIR", data.toString(),
+                        // Every simulated device connects from 127.0.0.1, as in the benchmarks.
+                        "SYNC_RATE_LIMIT_CONNECT_PER_IP_PER_SECOND", "0")),
                 JwtSettings.hs256(SECRET.getBytes(StandardCharsets.UTF_8)),
                 SyncApp.Wiring.production())
             .toCompletionStage()
@@ -96,5 +98,43 @@ class LoadGeneratorSmokeIT {
     DocumentBuilderFactory.newInstance()
         .newDocumentBuilder()
         .parse(out.resolve("latency.svg").toFile()); // well-formed XML
+  }
+
+  @Test
+  void connectionsScenario_pacedWithWarmUp_countsOnlyTheMeasuredConnects() throws Exception {
+    Path out = tmp.resolve("out-connections");
+    LoadConfig cfg =
+        LoadConfig.parse(
+            new String[] {
+              "connections",
+              "--url",
+              "http://127.0.0.1:" + app.port(),
+              "--secret",
+              SECRET,
+              "--connections",
+              "30",
+              "--users",
+              "10",
+              "--connect-rate",
+              "100",
+              "--connect-warmup",
+              "12",
+              "--hold",
+              "0",
+              "--out",
+              out.toString(),
+              "--quiet"
+            });
+
+    LoadMain.Outcome outcome = LoadMain.run(cfg);
+
+    assertThat(outcome.errors()).as("errors: %s", outcome.result().get("errors")).isZero();
+    JsonNode conn =
+        LoadRunner.JSON.readTree(out.resolve("result.json").toFile()).path("connections");
+    assertThat(conn.path("connected").asInt()).isEqualTo(30);
+    assertThat(conn.path("connect_latency_us").path("count").asLong()).isEqualTo(30);
+    assertThat(conn.path("mode").asText()).isEqualTo("paced, 100 connects/s");
+    // Open loop: 30 connects at 100/s are started over 0.29 s, not all at once.
+    assertThat(conn.path("ramp_seconds").asDouble()).isGreaterThanOrEqualTo(0.29);
   }
 }
