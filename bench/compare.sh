@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side by side: our sync service vs y-websocket (the peer) doing the same work.
 #
-#   bench/compare.sh            # defaults: 1000 users x 3 devices, 2000 writes/s, 30 s + 10 s warm-up
+#   bench/compare.sh            # defaults: 1000 users x 3 devices, 2000 writes/s, 30 s + 30 s warm-up
 #   USERS=100 RATE=500 DURATION=10 WARMUP=5 bench/compare.sh
 #
 # Builds nothing but bench/peer/node_modules (npm ci, when missing): build the jars first with
@@ -10,6 +10,9 @@
 # temp dir) + sync-bench.jar latency, then the y-websocket server + bench/peer/load.js. With PIN=1
 # (default when taskset exists and there are >= 2 cores) the server is pinned to core 0 and the
 # load client to core 1. Prints one Markdown table; results land in $OUT (bench-out/compare).
+# Both of our JVMs run Shenandoah (JAVA_OPTS, as the Dockerfile does): on one core the JVM would
+# pick SerialGC, whose pauses then dominate the tail (docs/performance.md); the load client's own
+# pauses would count against the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -17,12 +20,13 @@ USERS=${USERS:-1000}
 DEVICES=${DEVICES:-3}
 RATE=${RATE:-2000}
 DURATION=${DURATION:-30}
-WARMUP=${WARMUP:-10}
+WARMUP=${WARMUP:-30}
 MIX=${MIX:-progress=70,watchlist=20,preference=10}
 OURS_PORT=${OURS_PORT:-18083}
 PEER_PORT=${PEER_PORT:-11234}
 OUT=${OUT:-$ROOT/bench-out/compare}
 SECRET=${SECRET:-compare-secret-compare-secret-compare-0001}
+JAVA_OPTS=${JAVA_OPTS:--XX:+UseShenandoahGC}
 APP_JAR=$ROOT/sync-app/target/sync-app.jar
 BENCH_JAR=$ROOT/sync-bench/target/sync-bench.jar
 
@@ -63,12 +67,12 @@ echo "== ours: sync-app.jar on 127.0.0.1:$OURS_PORT (pinned: $([[ $PIN == 1 ]] &
 # Every simulated device connects from 127.0.0.1, so the per-address connect limit is off here.
 SYNC_JWT_SECRET=$SECRET SYNC_HOST=127.0.0.1 SYNC_PORT=$OURS_PORT SYNC_DATA_DIR=$DATA_DIR \
   SYNC_RATE_LIMIT_CONNECT_PER_IP_PER_SECOND=0 \
-  "${ON_SERVER[@]}" java -jar "$APP_JAR" > "$OUT/ours-server.log" 2>&1 &
+  "${ON_SERVER[@]}" java $JAVA_OPTS -jar "$APP_JAR" > "$OUT/ours-server.log" 2>&1 &
 SERVER_PID=$!
 wait_http "http://127.0.0.1:$OURS_PORT/health"
 CPU0=$(cpu_ms $SERVER_PID)
 set +e
-"${ON_CLIENT[@]}" java -jar "$BENCH_JAR" latency --url "http://127.0.0.1:$OURS_PORT" --secret "$SECRET" \
+"${ON_CLIENT[@]}" java $JAVA_OPTS -jar "$BENCH_JAR" latency --url "http://127.0.0.1:$OURS_PORT" --secret "$SECRET" \
   --users "$USERS" --devices "$DEVICES" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
   --mix "$MIX" --out "$OUT/ours" > "$OUT/ours-client.log" 2>&1
 OURS_RC=$?

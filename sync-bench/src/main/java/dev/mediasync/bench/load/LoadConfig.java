@@ -15,7 +15,7 @@ public final class LoadConfig {
   public int devices = 3;
   public int rate = 2000;
   public int durationSeconds = 30;
-  public int warmupSeconds = 10;
+  public int warmupSeconds = 30;
   public int progressPct = 70;
   public int watchlistPct = 20;
   public int preferencePct = 10;

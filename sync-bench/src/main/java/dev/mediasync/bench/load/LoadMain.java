@@ -35,7 +35,8 @@ public final class LoadMain {
         cross-node   latency with device 0 of each user (the writer) on url 1, the others on url 2
 
       options (defaults):
-        --users 1000 --devices 3 --rate 2000 --duration 30 --warmup 10
+        --users 1000 --devices 3 --rate 2000 --duration 30 --warmup 30 (the server's JIT
+                     compiler is still busy in the first ~40 s: it is not measured)
         --mix progress=70,watchlist=20,preference=10   --via ws|rest (ws)
         --out bench-out/<scenario>   --server-pid <pid> (RSS/CPU/heap/GC of the server)
         --connections 10000 --batch 500 --connect-rate 0 (0: batches) --hold 10
