@@ -108,6 +108,9 @@ final class LoadRunner implements AutoCloseable {
     }
     warm = warm.subList(0, cfg.connectWarmup);
     long failed = cfg.connectRate > 0 ? connectPaced(warm, cfg.connectRate) : connectBatches(warm);
+    // All first, then close: a closed device's device_offline must not count on a sibling that
+    // has not been retired yet.
+    warm.forEach(d -> d.retired = true);
     warm.forEach(Device::retire);
     connectLatency.reset();
     connected.addAndGet(-(int) (warm.size() - failed)); // failed warm-up connects stay errors

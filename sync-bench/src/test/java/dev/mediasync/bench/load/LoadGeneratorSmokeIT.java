@@ -9,6 +9,8 @@ import dev.mediasync.server.auth.JwtSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -55,35 +57,22 @@ class LoadGeneratorSmokeIT {
   @Test
   void latencyScenario_smallLoad_deliversEveryOpWithoutErrors() throws Exception {
     Path out = tmp.resolve("out");
-    LoadConfig cfg =
-        LoadConfig.parse(
-            new String[] {
-              "latency",
-              "--url",
-              "http://127.0.0.1:" + app.port(),
-              "--secret",
-              SECRET,
-              "--users",
-              "20",
-              "--devices",
-              "3",
-              "--rate",
-              "200",
-              "--duration",
-              "3",
-              "--warmup",
-              "1",
-              "--drain",
-              "20",
-              "--out",
-              out.toString(),
-              "--quiet"
-            });
-
-    LoadMain.Outcome outcome = LoadMain.run(cfg);
-
-    assertThat(outcome.errors()).as("errors: %s", outcome.result().get("errors")).isZero();
-    JsonNode result = LoadRunner.JSON.readTree(out.resolve("result.json").toFile());
+    JsonNode result =
+        runClean(
+            out,
+            "latency",
+            "--users",
+            "20",
+            "--devices",
+            "3",
+            "--rate",
+            "200",
+            "--duration",
+            "3",
+            "--warmup",
+            "1",
+            "--drain",
+            "20");
     JsonNode head = result.path("headline");
     long writes = head.path("writes").asLong();
     assertThat(writes).isGreaterThanOrEqualTo(500); // 200/s for 3 s, open loop
@@ -102,39 +91,46 @@ class LoadGeneratorSmokeIT {
 
   @Test
   void connectionsScenario_pacedWithWarmUp_countsOnlyTheMeasuredConnects() throws Exception {
-    Path out = tmp.resolve("out-connections");
-    LoadConfig cfg =
-        LoadConfig.parse(
-            new String[] {
-              "connections",
-              "--url",
-              "http://127.0.0.1:" + app.port(),
-              "--secret",
-              SECRET,
-              "--connections",
-              "30",
-              "--users",
-              "10",
-              "--connect-rate",
-              "100",
-              "--connect-warmup",
-              "12",
-              "--hold",
-              "0",
-              "--out",
-              out.toString(),
-              "--quiet"
-            });
-
-    LoadMain.Outcome outcome = LoadMain.run(cfg);
-
-    assertThat(outcome.errors()).as("errors: %s", outcome.result().get("errors")).isZero();
     JsonNode conn =
-        LoadRunner.JSON.readTree(out.resolve("result.json").toFile()).path("connections");
+        runClean(
+                tmp.resolve("out-connections"),
+                "connections",
+                "--connections",
+                "30",
+                "--users",
+                "10",
+                "--connect-rate",
+                "100",
+                "--connect-warmup",
+                "12",
+                "--hold",
+                "0")
+            .path("connections");
     assertThat(conn.path("connected").asInt()).isEqualTo(30);
     assertThat(conn.path("connect_latency_us").path("count").asLong()).isEqualTo(30);
     assertThat(conn.path("mode").asText()).isEqualTo("paced, 100 connects/s");
     // Open loop: 30 connects at 100/s are started over 0.29 s, not all at once.
     assertThat(conn.path("ramp_seconds").asDouble()).isGreaterThanOrEqualTo(0.29);
+  }
+
+  /** Runs a scenario against the test service, asserts it ended clean, returns its result.json. */
+  private JsonNode runClean(Path out, String scenario, String... options) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                scenario,
+                "--url",
+                "http://127.0.0.1:" + app.port(),
+                "--secret",
+                SECRET,
+                "--out",
+                out.toString(),
+                "--quiet"));
+    args.addAll(List.of(options));
+
+    LoadMain.Outcome outcome = LoadMain.run(LoadConfig.parse(args.toArray(String[]::new)));
+
+    assertThat(outcome.errors()).as("errors: %s", outcome.result().get("errors")).isZero();
+    return LoadRunner.JSON.readTree(out.resolve("result.json").toFile());
   }
 }
