@@ -23,10 +23,15 @@ final class OpsWriter implements BatchWriter {
   /** Commits after which an idle writer checkpoints: a few pages each, so a short pause. */
   static final int IDLE_CHECKPOINT_AFTER_COMMITS = 16;
 
-  /** Commits after which the writer checkpoints even when busy: bounds the WAL. */
-  static final int MAX_COMMITS_BETWEEN_CHECKPOINTS = 1_000;
+  /**
+   * Ops after which the writer checkpoints even when never idle: bounds the WAL (an op writes ~4
+   * pages, so ~2,000 pages, 8 MB), also when a saturated writer commits 1,024 ops at a time.
+   */
+  static final int MAX_OPS_BETWEEN_CHECKPOINTS = 500;
 
-  private int commitsSinceCheckpoint; // writer thread only
+  // Writer thread only.
+  private int commitsSinceCheckpoint;
+  private int opsSinceCheckpoint;
 
   private final Connection conn;
   private final Transaction tx;
@@ -90,7 +95,9 @@ final class OpsWriter implements BatchWriter {
                 throw e;
               }
             });
-    if (++commitsSinceCheckpoint >= MAX_COMMITS_BETWEEN_CHECKPOINTS) {
+    commitsSinceCheckpoint++;
+    opsSinceCheckpoint += ops.size();
+    if (opsSinceCheckpoint >= MAX_OPS_BETWEEN_CHECKPOINTS) {
       checkpoint();
     }
     return outcomes;
@@ -128,8 +135,8 @@ final class OpsWriter implements BatchWriter {
    * on another connection: a checkpoint that races a writer rarely completes, and the WAL is only
    * started over after a complete one, so under steady load it grew without bound. Here nothing
    * races it; a small, frequent checkpoint copies few pages. If the writer is never idle, {@link
-   * #appendAll} checkpoints after {@link #MAX_COMMITS_BETWEEN_CHECKPOINTS} commits anyway, which
-   * bounds the WAL.
+   * #appendAll} checkpoints after {@link #MAX_OPS_BETWEEN_CHECKPOINTS} ops anyway, which bounds the
+   * WAL.
    */
   @Override
   public void idle() throws SQLException {
@@ -143,6 +150,7 @@ final class OpsWriter implements BatchWriter {
       st.execute("PRAGMA wal_checkpoint(PASSIVE)");
     }
     commitsSinceCheckpoint = 0;
+    opsSinceCheckpoint = 0;
   }
 
   @Override
