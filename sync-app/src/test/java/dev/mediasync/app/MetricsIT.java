@@ -93,6 +93,7 @@ class MetricsIT {
       assertThat(m.text())
           .contains("sync_outbound_queue_bytes")
           .contains("sync_watchlist_tombstones_max")
+          .contains("sync_replicas_cached")
           .contains("sync_store_append_seconds_bucket")
           .doesNotContain(USER)
           .doesNotContain("tmdb:");

@@ -2,6 +2,7 @@ package dev.mediasync.engine;
 
 import dev.mediasync.core.ClockSkewException;
 import dev.mediasync.core.HybridClock;
+import dev.mediasync.core.PhysicalClock;
 import dev.mediasync.engine.port.Broker;
 import dev.mediasync.engine.port.Envelope;
 import dev.mediasync.engine.port.LoggedOp;
@@ -12,11 +13,14 @@ import dev.mediasync.protocol.JsonCodec;
 import dev.mediasync.protocol.ServerMessage.SyncOp;
 import dev.mediasync.protocol.UserState;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * Loads each user's replica from the store once and shares it; concurrent first requests wait on
@@ -40,6 +44,7 @@ final class ReplicaCache {
   private final JsonCodec codec;
   private final SyncListener listener;
   private final int rememberOps;
+  private final PhysicalClock wallClock;
   private final ConcurrentMap<String, Future<UserReplica>> replicas = new ConcurrentHashMap<>();
   private final AtomicLong gaps = new AtomicLong();
 
@@ -49,7 +54,9 @@ final class ReplicaCache {
       HybridClock clock,
       JsonCodec codec,
       SyncListener listener,
-      int rememberOps) {
+      int rememberOps,
+      PhysicalClock wallClock) {
+    this.wallClock = wallClock;
     this.store = store;
     this.broker = broker;
     this.clock = clock;
@@ -61,6 +68,11 @@ final class ReplicaCache {
 
   Future<UserReplica> get(String userId) {
     Future<UserReplica> f = replicas.computeIfAbsent(userId, this::load);
+    if (f.succeeded()) {
+      f.result().touch(wallClock.currentTimeMillis());
+    } else if (!f.isComplete()) {
+      f.onSuccess(r -> r.touch(wallClock.currentTimeMillis()));
+    }
     if (f.succeeded() && f.result().isBroken()) {
       UserReplica old = f.result();
       replicas.computeIfPresent(userId, (k, cur) -> cur == f ? reload(userId, old) : cur);
@@ -81,6 +93,42 @@ final class ReplicaCache {
     if (f.result().isUncached()) {
       replicas.remove(userId, f);
     }
+  }
+
+  /**
+   * Drops the replicas nobody used for {@code idle}, except those of users {@code inUse} says are
+   * still needed and those with a write on its way to the store (a reload must not read the log
+   * before that write is in it). Without this the cache would keep every user who ever wrote
+   * through this node, each with up to {@code rememberOps} answers, for the life of the process.
+   *
+   * @return how many were dropped
+   */
+  int evictIdle(Duration idle, Predicate<String> inUse) {
+    long now = wallClock.currentTimeMillis();
+    int evicted = 0;
+    for (Map.Entry<String, Future<UserReplica>> e : replicas.entrySet()) {
+      Future<UserReplica> f = e.getValue();
+      if (!f.succeeded()) {
+        continue;
+      }
+      UserReplica replica = f.result();
+      if (now - replica.lastUsedMillis() < idle.toMillis()) {
+        continue; // most replicas: no lock taken
+      }
+      synchronized (replica) { // writes start under this lock; see SyncService.apply
+        if (now - replica.lastUsedMillis() < idle.toMillis()
+            || replica.hasWritesInFlight()
+            || inUse.test(e.getKey())) {
+          continue;
+        }
+        replica.markBroken(); // a write that already holds it starts over on a fresh one
+      }
+      if (replicas.remove(e.getKey(), f)) {
+        replica.unsubscribe();
+        evicted++;
+      }
+    }
+    return evicted;
   }
 
   /** Drops a user's replica (it is reloaded on next use). */

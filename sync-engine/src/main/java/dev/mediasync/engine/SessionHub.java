@@ -146,6 +146,11 @@ public final class SessionHub {
     return all;
   }
 
+  /** True if a device of {@code userId} is connected to this node. */
+  public boolean hasSessions(String userId) {
+    return users.containsKey(userId);
+  }
+
   public int sessionCount() {
     int n = 0;
     for (UserSessions g : users.values()) {

@@ -37,10 +37,18 @@ public final class SyncEngine {
     this.options = options;
     this.codec = new JsonCodec();
     HybridClock hlc = new HybridClock(clock, options.maxClockSkewMillis());
-    this.sync = new SyncService(store, broker, hlc, codec, options, listener);
+    this.sync = new SyncService(store, broker, hlc, codec, options, listener, clock);
     this.hub = new SessionHub(broker, store, sync, codec, clock, options, listener);
     this.presence = new PresenceService(presenceStore, broker, codec, clock, listener);
     this.handoff = new HandoffService(presence, sync, broker, codec, listener);
+  }
+
+  /**
+   * Drops the cached replicas of users who have no device connected to this node and were not used
+   * for {@link SyncService#REPLICA_IDLE_EVICTION}; the transport calls it with its idle sweep.
+   */
+  public int evictIdleReplicas() {
+    return sync.evictIdleReplicas(hub::hasSessions);
   }
 
   public SyncService sync() {

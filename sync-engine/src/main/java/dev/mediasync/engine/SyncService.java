@@ -4,6 +4,7 @@ import dev.mediasync.core.ClockSkewException;
 import dev.mediasync.core.HybridClock;
 import dev.mediasync.core.HybridTimestamp;
 import dev.mediasync.core.OrSet;
+import dev.mediasync.core.PhysicalClock;
 import dev.mediasync.core.Tag;
 import dev.mediasync.engine.port.Broker;
 import dev.mediasync.engine.port.DuplicateOpIdException;
@@ -30,7 +31,9 @@ import dev.mediasync.protocol.UserState;
 import dev.mediasync.protocol.WatchlistOperation;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Applies writes: the use case behind every REST and WebSocket write.
@@ -57,7 +60,8 @@ public final class SyncService {
       HybridClock clock,
       JsonCodec codec,
       EngineOptions options,
-      SyncListener listener) {
+      SyncListener listener,
+      PhysicalClock wallClock) {
     this.store = store;
     this.broker = broker;
     this.clock = clock;
@@ -71,7 +75,29 @@ public final class SyncService {
             clock,
             codec,
             listener,
-            Math.max(1, options.keepOps() + options.compactEveryOps()));
+            Math.max(1, options.keepOps() + options.compactEveryOps()),
+            wallClock);
+  }
+
+  /**
+   * How long a user's replica stays cached on this node after its last use when none of the user's
+   * devices is connected here; then it is dropped and loaded again from the store if needed.
+   */
+  public static final Duration REPLICA_IDLE_EVICTION = Duration.ofMinutes(5);
+
+  /**
+   * Drops the cached replicas of users idle for {@link #REPLICA_IDLE_EVICTION} whom {@code inUse}
+   * does not claim (e.g. users with a connected device); call it periodically.
+   *
+   * @return how many were dropped
+   */
+  public int evictIdleReplicas(Predicate<String> inUse) {
+    return replicas.evictIdle(REPLICA_IDLE_EVICTION, inUse);
+  }
+
+  /** Replicas cached on this node (a gauge). */
+  public int cachedReplicas() {
+    return replicas.size();
   }
 
   /**
@@ -122,6 +148,10 @@ public final class SyncService {
     boolean applied;
     UserReplica.CompactionPlan compaction;
     synchronized (replica) {
+      if (replica.isBroken()) {
+        // Dropped from the cache (or failed) after we got it: start over on a fresh replica.
+        return write(replica.userId, deviceId, write, attempt);
+      }
       if (write.opId() != null) {
         UserReplica.RememberedOp prior = replica.remembered(write.opId());
         if (prior != null) {
@@ -152,9 +182,11 @@ public final class SyncService {
       }
       compaction = replica.noteAppended(ts, options.compactEveryOps(), options.keepOps());
       long started = System.nanoTime();
+      replica.writeStarted();
       appended = store.append(logged);
       appended.onComplete(
           r -> {
+            replica.writeFinished();
             if (r.succeeded()) {
               listener.opStored(System.nanoTime() - started);
               replica.markDurable(op);

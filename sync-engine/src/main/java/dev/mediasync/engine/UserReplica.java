@@ -36,6 +36,12 @@ final class UserReplica {
 
   private volatile UserState durableState;
   private volatile boolean broken;
+  private volatile long lastUsedMillis;
+
+  /** Appends handed to the store and not yet answered; incremented under the instance lock. */
+  private final java.util.concurrent.atomic.AtomicInteger writesInFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private volatile boolean uncached;
 
   // Several nodes: timestamps of ops this replica wrote and published whose echo from the broker
@@ -64,6 +70,28 @@ final class UserReplica {
 
   UserState state() {
     return state;
+  }
+
+  void touch(long nowMillis) {
+    lastUsedMillis = nowMillis;
+  }
+
+  long lastUsedMillis() {
+    return lastUsedMillis;
+  }
+
+  /** Called under the instance lock, before the append is handed to the store. */
+  void writeStarted() {
+    writesInFlight.incrementAndGet();
+  }
+
+  void writeFinished() {
+    writesInFlight.decrementAndGet();
+  }
+
+  /** Called under the instance lock: no write is between {@link #writeStarted} and its end. */
+  boolean hasWritesInFlight() {
+    return writesInFlight.get() > 0;
   }
 
   void setState(UserState next) {

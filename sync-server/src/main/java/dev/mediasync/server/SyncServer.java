@@ -51,6 +51,12 @@ public final class SyncServer {
   /** How often idle (full) rate-limit buckets are dropped. */
   private static final Duration LIMITER_SWEEP = Duration.ofMinutes(1);
 
+  /**
+   * How often idle user replicas are looked for (they go after 5 minutes of disuse); each sweep
+   * visits every cached replica, so not every second.
+   */
+  private static final Duration REPLICA_SWEEP = Duration.ofSeconds(30);
+
   private static final int MAX_HEADER_BYTES = 2 * JwtVerifier.MAX_TOKEN_LENGTH;
 
   /** After sending a close frame, how long a silent peer has to answer before TCP is closed. */
@@ -71,6 +77,7 @@ public final class SyncServer {
   private long heartbeatTimer = -1;
   private long sweepTimer = -1;
   private long limiterSweepTimer = -1;
+  private long replicaSweepTimer = -1;
 
   public SyncServer(Vertx vertx, SyncEngine engine, JwtVerifier verifier, ServerOptions options) {
     this(vertx, engine, verifier, options, ServerOps.minimal(engine.clock()));
@@ -180,6 +187,11 @@ public final class SyncServer {
                 .mapToLong(st -> st.watchlist().tombstoneCount())
                 .sum());
     m.gauge("sync.inflight.writes", "REST writes accepted and not yet answered", inFlight::count);
+    m.gauge(
+        "sync.replicas.cached",
+        "User replicas cached on this node (users with a connected device, or used in the last"
+            + " 5 minutes)",
+        () -> engine.sync().cachedReplicas());
   }
 
   /** The router, so the composition root can add routes (metrics, static files) before start. */
@@ -237,6 +249,8 @@ public final class SyncServer {
                       options.sweepInterval().toMillis(), id -> engine.hub().sweepIdle());
               limiterSweepTimer =
                   vertx.setPeriodic(LIMITER_SWEEP.toMillis(), id -> ops.limiter().sweep());
+              replicaSweepTimer =
+                  vertx.setPeriodic(REPLICA_SWEEP.toMillis(), id -> engine.evictIdleReplicas());
             });
   }
 
@@ -281,6 +295,7 @@ public final class SyncServer {
     vertx.cancelTimer(heartbeatTimer);
     vertx.cancelTimer(sweepTimer);
     vertx.cancelTimer(limiterSweepTimer);
+    vertx.cancelTimer(replicaSweepTimer);
     webSockets.closeAll();
     Future<Void> drained = Future.any(inFlight.whenDrained(), timeout(DRAIN_TIMEOUT)).mapEmpty();
     return drained
