@@ -69,15 +69,17 @@ public final class SyncService {
     this.options = options;
     this.listener = listener;
     this.replicas =
-        new ReplicaCache(
-            store,
-            broker,
-            clock,
-            codec,
-            listener,
-            Math.max(1, options.keepOps() + options.compactEveryOps()),
-            wallClock);
+        new ReplicaCache(store, broker, clock, codec, listener, REMEMBERED_OP_IDS, wallClock);
   }
+
+  /**
+   * Op ids per user whose answers stay in memory, so a retry of a recent write is answered without
+   * the store. A retry of an older one (still in the log: the last {@code keepOps} ops at least)
+   * reaches the store, which refuses the duplicate id and returns the first op ({@link
+   * OpStore#findOp}). At ~400 B an answer, keeping all 1,000 ops a log can hold cost up to 400 KB
+   * per active user.
+   */
+  static final int REMEMBERED_OP_IDS = 64;
 
   /**
    * How long a user's replica stays cached on this node after its last use when none of the user's
@@ -102,8 +104,7 @@ public final class SyncService {
 
   /**
    * Several nodes: how often one write is tried when the store says this node's replica was stale
-   * ({@link StaleTimestampException}: another node stored a newer op first; {@link
-   * DuplicateOpIdException} for an op id another node already stored). Each retry reloads the
+   * ({@link StaleTimestampException}: another node stored a newer op first). Each retry reloads the
    * replica; the client gets exactly one answer.
    */
   static final int MAX_WRITE_ATTEMPTS = 3;
@@ -197,7 +198,14 @@ public final class SyncService {
               answer.complete(new WriteResult(op, write.opId(), applied, false));
             } else {
               replica.markBroken();
-              if (attempt < MAX_WRITE_ATTEMPTS && isStaleReplica(r.cause(), write)) {
+              if (r.cause() instanceof DuplicateOpIdException && write.opId() != null) {
+                // An op id this replica does not remember (an old retry, or another node stored
+                // it): the store holds the first write, and with it the answer.
+                listener.opRejected("duplicate_op_id");
+                answerFromStore(replica.userId, write).onComplete(answer);
+                return;
+              }
+              if (attempt < MAX_WRITE_ATTEMPTS && isStaleReplica(r.cause())) {
                 // Several nodes: our replica missed another node's op. The replica is reloaded
                 // (it is broken now) and the write made again; its answer is this one's.
                 listener.opRejected("stale_replica_retry");
@@ -214,19 +222,43 @@ public final class SyncService {
 
   /**
    * True if the store refused the op because this node's view was behind: a newer op of the user is
-   * stored (the HLC observes it so the retry's timestamp is after it), or another node already
-   * stored this op id (the reloaded replica then knows it and answers as for a retry).
+   * stored (the HLC observes it so the retry's timestamp is after it).
    */
-  private boolean isStaleReplica(Throwable cause, Write write) {
-    if (cause instanceof StaleTimestampException stale) {
-      try {
-        clock.observe(stale.newest());
-      } catch (ClockSkewException e) {
-        return false;
-      }
-      return true;
+  private boolean isStaleReplica(Throwable cause) {
+    if (!(cause instanceof StaleTimestampException stale)) {
+      return false;
     }
-    return cause instanceof DuplicateOpIdException && write.opId() != null;
+    try {
+      clock.observe(stale.newest());
+    } catch (ClockSkewException e) {
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * The answer to a write whose op id the store already holds: the first write's op, marked a
+   * duplicate, if this write asks for the same; {@code conflict} if it asks for something else.
+   */
+  private Future<WriteResult> answerFromStore(String userId, Write write) {
+    return store
+        .findOp(userId, write.opId())
+        .recover(e -> Future.failedFuture(unavailable(e)))
+        .compose(
+            logged -> {
+              if (logged == null) {
+                // Compacted away since the store refused it: nothing to answer with.
+                return Future.failedFuture(
+                    storeFailure(new DuplicateOpIdException(userId, write.opId())));
+              }
+              if (!write.fingerprint().equals(logged.fingerprint())) {
+                return Future.failedFuture(
+                    new SyncException(
+                        ErrorCode.CONFLICT, "op_id was already used for a different write"));
+              }
+              return Future.succeededFuture(
+                  new WriteResult(codec.decodeOp(logged.payload()), write.opId(), true, true));
+            });
   }
 
   private HybridTimestamp timestampFor(Write write) {

@@ -387,6 +387,34 @@ public abstract class OpStoreContract {
   }
 
   @Test
+  void findOp_returnsTheStoredOpOfThatUser_nullForAnUnknownIdOrAnotherUser() {
+    LoggedOp first = op("alice", ts(1), "op-1");
+    LoggedOp second = op("alice", ts(2), "op-2");
+    await(store.append(first));
+    await(store.append(second));
+    await(store.append(op("bob", ts(3), "op-3")));
+
+    assertThat(await(store.findOp("alice", "op-1"))).isEqualTo(first);
+    assertThat(await(store.findOp("alice", "op-2"))).isEqualTo(second);
+    assertThat(await(store.findOp("alice", "op-3"))).isNull(); // bob's
+    assertThat(await(store.findOp("alice", "nope"))).isNull();
+    assertThat(await(store.findOp("carol", "op-1"))).isNull();
+  }
+
+  @Test
+  void findOp_afterCompaction_findsKeptOpsOnly() {
+    for (int i = 1; i <= 10; i++) {
+      await(store.append(op("alice", ts(i), "op-" + i)));
+    }
+
+    await(store.compact(snapshot("alice", 6), 2)); // deletes 1..4, keeps 5 and 6
+
+    assertThat(await(store.findOp("alice", "op-4"))).isNull();
+    assertThat(await(store.findOp("alice", "op-5"))).isEqualTo(op("alice", ts(5), "op-5"));
+    assertThat(await(store.findOp("alice", "op-10"))).isEqualTo(op("alice", ts(10), "op-10"));
+  }
+
+  @Test
   void compact_sinceBeforeDeletedOps_truncated() {
     appendRange("alice", 1, 10);
 

@@ -37,6 +37,11 @@ public abstract class ForwardingOpStore implements OpStore {
   }
 
   @Override
+  public Future<LoggedOp> findOp(String userId, String opId) {
+    return delegate.findOp(userId, opId);
+  }
+
+  @Override
   public Future<Void> ping() {
     return delegate.ping();
   }

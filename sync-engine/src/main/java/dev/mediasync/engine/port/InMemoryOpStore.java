@@ -96,6 +96,13 @@ public final class InMemoryOpStore implements OpStore {
   }
 
   @Override
+  public synchronized Future<LoggedOp> findOp(String userId, String opId) {
+    UserData u = users.get(userId);
+    HybridTimestamp ts = u == null ? null : u.opIds.get(opId);
+    return Future.succeededFuture(ts == null ? null : u.ops.get(ts));
+  }
+
+  @Override
   public Future<Void> ping() {
     return Future.succeededFuture();
   }

@@ -61,6 +61,13 @@ public interface OpStore {
    */
   Future<Void> compact(StoredSnapshot snapshot, int keepOps);
 
+  /**
+   * The stored op of {@code userId} whose op id is {@code opId}, or null when the log holds none
+   * (never stored, or compacted away). Answers a retry of an op id the engine no longer keeps in
+   * memory.
+   */
+  Future<LoggedOp> findOp(String userId, String opId);
+
   /** Succeeds if the backend is reachable now; for readiness probes. */
   Future<Void> ping();
 

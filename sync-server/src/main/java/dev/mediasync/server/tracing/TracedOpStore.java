@@ -65,6 +65,11 @@ final class TracedOpStore extends ForwardingOpStore {
     return carry(delegate.since(userId, since, limit));
   }
 
+  @Override
+  public Future<LoggedOp> findOp(String userId, String opId) {
+    return carry(delegate.findOp(userId, opId));
+  }
+
   private static <T> Future<T> carry(Future<T> f) {
     Context caller = Context.current();
     Promise<T> out = Promise.promise();

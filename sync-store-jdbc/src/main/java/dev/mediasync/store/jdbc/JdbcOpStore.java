@@ -144,6 +144,16 @@ public abstract class JdbcOpStore<W extends BatchWriter> implements OpStore {
         });
   }
 
+  @Override
+  public final Future<LoggedOp> findOp(String userId, String opId) {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(opId, "opId");
+    if (closing) {
+      return Future.failedFuture(closedError());
+    }
+    return reads.submit(r -> r.findOp(userId, opId));
+  }
+
   /** Runs {@code SELECT 1} on a reader connection (opening one if needed). */
   @Override
   public final Future<Void> ping() {

@@ -25,6 +25,7 @@ final class OpsReader implements AutoCloseable {
   private final PreparedStatement selectSnapshot;
   private final PreparedStatement selectOpsAfter;
   private final PreparedStatement selectMark;
+  private final PreparedStatement selectByOpId;
   private final PreparedStatement selectOne;
 
   private OpsReader(Connection conn, Transaction tx) throws SQLException {
@@ -38,6 +39,9 @@ final class OpsReader implements AutoCloseable {
                 + " WHERE user_id = ? AND ts > ? ORDER BY ts LIMIT ?");
     selectMark =
         conn.prepareStatement("SELECT compacted_through FROM compaction_marks WHERE user_id = ?");
+    selectByOpId =
+        conn.prepareStatement(
+            "SELECT ts, op_id, fingerprint, payload FROM ops WHERE user_id = ? AND op_id = ?");
     selectOne = conn.prepareStatement("SELECT 1");
   }
 
@@ -93,6 +97,18 @@ final class OpsReader implements AutoCloseable {
         });
   }
 
+  /** See {@link dev.mediasync.engine.port.OpStore#findOp}: the (user_id, op_id) index. */
+  LoggedOp findOp(String userId, String opId) throws SQLException {
+    return tx.run(
+        () -> {
+          selectByOpId.setString(1, userId);
+          selectByOpId.setString(2, opId);
+          try (ResultSet rs = selectByOpId.executeQuery()) {
+            return rs.next() ? loggedOp(userId, rs) : null;
+          }
+        });
+  }
+
   void ping() throws SQLException {
     tx.run(
         () -> {
@@ -112,21 +128,26 @@ final class OpsReader implements AutoCloseable {
     List<LoggedOp> ops = new ArrayList<>();
     try (ResultSet rs = selectOpsAfter.executeQuery()) {
       while (rs.next()) {
-        ops.add(
-            new LoggedOp(
-                userId,
-                HybridTimestamp.fromPacked(rs.getLong(1)),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getString(4)));
+        ops.add(loggedOp(userId, rs));
       }
     }
     return ops;
   }
 
+  /** A row of {@code SELECT ts, op_id, fingerprint, payload FROM ops}. */
+  private static LoggedOp loggedOp(String userId, ResultSet rs) throws SQLException {
+    return new LoggedOp(
+        userId,
+        HybridTimestamp.fromPacked(rs.getLong(1)),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4));
+  }
+
   @Override
   public void close() {
-    for (PreparedStatement ps : List.of(selectSnapshot, selectOpsAfter, selectMark, selectOne)) {
+    for (PreparedStatement ps :
+        List.of(selectSnapshot, selectOpsAfter, selectMark, selectByOpId, selectOne)) {
       JdbcResources.closeQuietly(ps);
     }
     tx.close();
