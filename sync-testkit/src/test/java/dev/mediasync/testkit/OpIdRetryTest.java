@@ -2,12 +2,9 @@ package dev.mediasync.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mediasync.engine.EngineOptions;
 import dev.mediasync.engine.SyncEngine;
-import dev.mediasync.engine.SyncListener;
 import dev.mediasync.engine.WriteResult;
 import dev.mediasync.engine.port.InMemoryOpStore;
-import dev.mediasync.engine.port.InMemoryPresenceStore;
 import dev.mediasync.engine.port.InProcessBroker;
 import dev.mediasync.protocol.ClientMessage.ProgressWrite;
 import dev.mediasync.protocol.ErrorCode;
@@ -23,13 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class OpIdRetryTest {
   final SyncEngine node =
-      new SyncEngine(
-          new InMemoryOpStore(),
-          new InProcessBroker(),
-          new InMemoryPresenceStore(),
-          new FakeClock(1_700_000_000_000L),
-          EngineOptions.defaults(),
-          SyncListener.NONE);
+      TestEngines.node(
+          new InMemoryOpStore(), new InProcessBroker(), new FakeClock(1_700_000_000_000L));
 
   static ProgressWrite progress(String content, long position, String opId) {
     return new ProgressWrite(

@@ -2,18 +2,15 @@ package dev.mediasync.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mediasync.engine.EngineOptions;
 import dev.mediasync.engine.SyncEngine;
-import dev.mediasync.engine.SyncListener;
 import dev.mediasync.engine.SyncService;
 import dev.mediasync.engine.WriteResult;
 import dev.mediasync.engine.port.ForwardingOpStore;
 import dev.mediasync.engine.port.InMemoryOpStore;
-import dev.mediasync.engine.port.InMemoryPresenceStore;
 import dev.mediasync.engine.port.InProcessBroker;
 import dev.mediasync.engine.port.LoggedOp;
+import dev.mediasync.engine.port.OpStore;
 import dev.mediasync.protocol.ClientMessage.WatchlistWrite;
-import dev.mediasync.protocol.WatchlistOperation;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
@@ -29,18 +26,12 @@ class ReplicaEvictionTest {
 
   final FakeClock clock = new FakeClock(1_700_000_000_000L);
 
-  SyncEngine engine(dev.mediasync.engine.port.OpStore store) {
-    return new SyncEngine(
-        store,
-        new InProcessBroker(),
-        new InMemoryPresenceStore(),
-        clock,
-        EngineOptions.defaults(),
-        SyncListener.NONE);
+  SyncEngine engine(OpStore store) {
+    return TestEngines.node(store, new InProcessBroker(), clock);
   }
 
   static WatchlistWrite add(String id, String opId) {
-    return new WatchlistWrite(WatchlistOperation.ADD, id, null, opId, null);
+    return TestEngines.add(id, opId);
   }
 
   @Test

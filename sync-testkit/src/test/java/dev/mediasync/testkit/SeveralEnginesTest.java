@@ -3,13 +3,10 @@ package dev.mediasync.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mediasync.core.HybridTimestamp;
-import dev.mediasync.engine.EngineOptions;
 import dev.mediasync.engine.SyncEngine;
-import dev.mediasync.engine.SyncListener;
 import dev.mediasync.engine.WriteResult;
 import dev.mediasync.engine.port.ForwardingOpStore;
 import dev.mediasync.engine.port.InMemoryOpStore;
-import dev.mediasync.engine.port.InMemoryPresenceStore;
 import dev.mediasync.engine.port.InProcessBroker;
 import dev.mediasync.engine.port.LoggedOp;
 import dev.mediasync.engine.port.OpStore;
@@ -17,7 +14,6 @@ import dev.mediasync.engine.port.StaleTimestampException;
 import dev.mediasync.protocol.ClientMessage.WatchlistWrite;
 import dev.mediasync.protocol.ErrorCode;
 import dev.mediasync.protocol.SyncException;
-import dev.mediasync.protocol.WatchlistOperation;
 import io.vertx.core.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,17 +27,11 @@ class SeveralEnginesTest {
   final InProcessBroker broker = new InProcessBroker();
 
   SyncEngine node(OpStore store, FakeClock clock) {
-    return new SyncEngine(
-        store,
-        broker,
-        new InMemoryPresenceStore(),
-        clock,
-        EngineOptions.defaults(),
-        SyncListener.NONE);
+    return TestEngines.node(store, broker, clock);
   }
 
   static WatchlistWrite add(String id, String opId) {
-    return new WatchlistWrite(WatchlistOperation.ADD, id, null, opId, null);
+    return TestEngines.add(id, opId);
   }
 
   @Test
