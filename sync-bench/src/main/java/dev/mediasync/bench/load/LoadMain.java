@@ -111,11 +111,13 @@ public final class LoadMain {
       Map<String, Object> conn = new LinkedHashMap<>();
       conn.put("attempted", target);
       conn.put("connected", runner.connected.get());
+      boolean paced = cfg.connectRate > 0;
       conn.put(
           "mode",
-          cfg.connectRate > 0
+          paced
               ? "paced, " + cfg.connectRate + " connects/s"
               : "batches of " + cfg.batch + " at once");
+      conn.put("latency_from", paced ? "scheduled start" : "TCP connect start");
       conn.put("ramp_seconds", Report.round(connectSeconds));
       conn.put("connect_latency_us", Report.percentiles(runner.connectLatency));
       result.put("connections", conn);

@@ -138,16 +138,7 @@ final class LoadRunner implements AutoCloseable {
       for (Device d : all.subList(i, Math.min(all.size(), i + cfg.batch))) {
         batch.add(d.connect(System.nanoTime()));
       }
-      try {
-        Future.join(batch).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // counted per device below
-      }
-      for (Future<Void> f : batch) {
-        if (!f.succeeded()) {
-          failures++;
-        }
-      }
+      failures += failedOf(batch);
       if (!cfg.quiet && all.size() > cfg.batch) {
         System.out.printf("  connected %,d / %,d%n", connected.get(), all.size());
       }
@@ -175,15 +166,17 @@ final class LoadRunner implements AutoCloseable {
         System.out.printf("  started %,d / %,d connects%n", i + 1, all.size());
       }
     }
-    long failures = 0;
-    for (Future<Void> f : started) {
-      try {
-        f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        failures++;
-      }
+    return failedOf(started);
+  }
+
+  /** Waits up to 60 s for the connects to end; how many did not succeed. */
+  private static long failedOf(List<Future<Void>> connects) {
+    try {
+      Future.join(connects).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // counted per device below
     }
-    return failures;
+    return connects.stream().filter(f -> !f.succeeded()).count();
   }
 
   // ---- writing ------------------------------------------------------------------------------

@@ -146,15 +146,14 @@ final class Report {
     Map<String, Object> conn = (Map<String, Object>) r.get("connections");
     if (conn != null) {
       Map<String, Object> c = (Map<String, Object>) conn.get("connect_latency_us");
-      Object mode = conn.get("mode");
       sb.append(
           String.format(
               "%nConnections: %s of %s connected (%s); connect latency (%s -> welcome)"
                   + " p50 %s, p90 %s, p99 %s, p99.9 %s, max %s ms%n",
               conn.get("connected"),
               conn.get("attempted"),
-              mode,
-              String.valueOf(mode).startsWith("paced") ? "scheduled start" : "TCP connect start",
+              conn.get("mode"),
+              conn.get("latency_from"),
               ms(c.get("p50")),
               ms(c.get("p90")),
               ms(c.get("p99")),
