@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A recording WebSocket client for tests (JDK {@code java.net.http.WebSocket}): every text message
@@ -25,8 +27,7 @@ public final class WsClient implements AutoCloseable {
 
   private final LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
-  private final java.util.concurrent.atomic.AtomicInteger pings =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger pings = new AtomicInteger();
   private WebSocket socket;
 
   private WsClient() {}
@@ -61,7 +62,7 @@ public final class WsClient implements AutoCloseable {
       }
 
       @Override
-      public CompletionStage<?> onPing(WebSocket ws, java.nio.ByteBuffer message) {
+      public CompletionStage<?> onPing(WebSocket ws, ByteBuffer message) {
         pings.incrementAndGet(); // the JDK client answers with the pong itself
         ws.request(1);
         return null;
@@ -96,7 +97,7 @@ public final class WsClient implements AutoCloseable {
   /** Sends one binary frame. */
   public void sendBinary(byte[] data) {
     try {
-      socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).get(5, TimeUnit.SECONDS);
+      socket.sendBinary(ByteBuffer.wrap(data), true).get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -45,7 +45,7 @@ public final class SyncEngine {
 
   /**
    * Drops the cached replicas of users who have no device connected to this node and were not used
-   * for {@link SyncService#REPLICA_IDLE_EVICTION}; the transport calls it with its idle sweep.
+   * for {@link SyncService#REPLICA_IDLE_EVICTION}; the transport calls it every 30 s.
    */
   public int evictIdleReplicas() {
     return sync.evictIdleReplicas(hub::hasSessions);

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One user's state on this node.
@@ -39,8 +40,7 @@ final class UserReplica {
   private volatile long lastUsedMillis;
 
   /** Appends handed to the store and not yet answered; incremented under the instance lock. */
-  private final java.util.concurrent.atomic.AtomicInteger writesInFlight =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger writesInFlight = new AtomicInteger();
 
   private volatile boolean uncached;
 
