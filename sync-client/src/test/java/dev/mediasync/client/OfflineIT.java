@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mediasync.core.Tag;
 import dev.mediasync.protocol.PlaybackState;
 import dev.mediasync.protocol.RawJson;
+import dev.mediasync.testkit.TcpProxy;
 import java.io.IOException;
+import java.net.URI;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,20 +31,20 @@ class OfflineIT {
 
   @Test
   void offlineWritesOnTwoDevices_conflict_thenConvergeWithTheServer() throws IOException {
-    try (FailingProxy tvNet = new FailingProxy(server.port());
-        FailingProxy phoneNet = new FailingProxy(server.port());
+    try (TcpProxy tvNet = TcpProxy.start("127.0.0.1", server.port());
+        TcpProxy phoneNet = TcpProxy.start("127.0.0.1", server.port());
         SyncClient tv =
-            started(server.client(tvNet.baseUrl(), "erin", "tv").build(), new RecordingListener());
+            started(server.client(baseUrl(tvNet), "erin", "tv").build(), new RecordingListener());
         SyncClient phone =
             started(
-                server.client(phoneNet.baseUrl(), "erin", "phone").build(),
+                server.client(baseUrl(phoneNet), "erin", "phone").build(),
                 new RecordingListener())) {
       tv.addToWatchlist("tmdb:550");
       phone.updateProgress("tmdb:550", 10, 7200, PlaybackState.PLAYING);
       awaitConverged(tv, phone);
 
-      tvNet.offline();
-      phoneNet.offline();
+      tvNet.cut();
+      phoneNet.cut();
       Await.until("both offline", () -> !Clients.isConnected(tv) && !Clients.isConnected(phone));
 
       tv.removeFromWatchlist("tmdb:550");
@@ -56,8 +58,8 @@ class OfflineIT {
       assertThat(tv.pendingWrites()).hasSize(3);
       assertThat(phone.pendingWrites()).hasSize(4);
 
-      tvNet.online();
-      phoneNet.online();
+      tvNet.resume();
+      phoneNet.resume();
       awaitConverged(tv, phone);
 
       assertThat(tv.state().watchlist().elements())
@@ -73,17 +75,17 @@ class OfflineIT {
   @Test
   void lostAck_resentWithTheSameOpId_isDuplicate_andAppliedOnce() throws IOException {
     RecordingListener events = new RecordingListener();
-    try (FailingProxy net = new FailingProxy(server.port());
-        SyncClient phone =
-            started(server.client(net.baseUrl(), "frank", "phone").build(), events)) {
+    try (TcpProxy net = TcpProxy.start("127.0.0.1", server.port());
+        SyncClient phone = started(server.client(baseUrl(net), "frank", "phone").build(), events)) {
       net.swallowDownstream(true);
       String opId = phone.addToWatchlist("tmdb:550");
       Await.until(
           "the server applied the add", () -> server.state("frank").watchlist().size() == 1);
       assertThat(phone.pendingWrites()).as("the ack was lost").hasSize(1);
 
-      net.cutAll();
       net.swallowDownstream(false);
+      net.cut(); // the connection that lost the ack; the client reconnects
+      net.resume();
       Await.until("the resend is acknowledged", () -> phone.pendingWrites().isEmpty());
 
       assertThat(events.welcomes).hasSize(2);
@@ -99,5 +101,10 @@ class OfflineIT {
       assertThat(phone.state().watchlist().tags("tmdb:550")).containsExactly(serverTag);
       assertMatchesServer(phone, server, "frank");
     }
+  }
+
+  /** The service as a device behind {@code net} reaches it. */
+  private static URI baseUrl(TcpProxy net) {
+    return URI.create("http://127.0.0.1:" + net.port());
   }
 }

@@ -12,7 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP forwarder on a fixed local port that a test can stop (every connection is cut and new ones
- * are refused) and start again, to simulate a backend going down without touching the backend.
+ * are refused) and start again, to simulate a backend going down (or a device going offline)
+ * without touching either end; it can also drop what the target sends, like a lost answer.
  */
 public final class TcpProxy implements AutoCloseable {
   private final String targetHost;
@@ -20,6 +21,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int port;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
+  private volatile boolean swallowDownstream;
 
   private TcpProxy(String targetHost, int targetPort, int port) {
     this.targetHost = targetHost;
@@ -71,6 +73,11 @@ public final class TcpProxy implements AutoCloseable {
     sockets.clear();
   }
 
+  /** While true, bytes from the target are dropped: the client hears nothing, not even acks. */
+  public void swallowDownstream(boolean on) {
+    swallowDownstream = on;
+  }
+
   @Override
   public void close() {
     cut();
@@ -90,15 +97,15 @@ public final class TcpProxy implements AutoCloseable {
           closeQuietly(upstream);
           continue;
         }
-        pump(client, upstream);
-        pump(upstream, client);
+        pump(client, upstream, false);
+        pump(upstream, client, true);
       } catch (IOException e) {
         // closed by cut(), or the target refused: keep going while open
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean downstream) {
     Thread t =
         new Thread(
             () -> {
@@ -107,6 +114,9 @@ public final class TcpProxy implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                  if (downstream && swallowDownstream) {
+                    continue;
+                  }
                   out.write(buf, 0, n);
                   out.flush();
                 }
