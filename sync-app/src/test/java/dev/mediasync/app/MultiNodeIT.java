@@ -3,14 +3,10 @@ package dev.mediasync.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mediasync.broker.redis.RedisSupport;
+import dev.mediasync.broker.redis.RedisTestKeys;
 import dev.mediasync.testkit.RedisAvailable;
 import dev.mediasync.testkit.TcpProxy;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -404,35 +400,9 @@ class MultiNodeIT {
   /** Deletes the presence keys of this run's users (never anyone else's). */
   private static void deletePresenceKeys(String url, String run) throws Exception {
     Vertx vertx = Vertx.vertx();
-    Redis client = RedisSupport.client(vertx, url, 1);
     try {
-      String cursor = "0";
-      do {
-        Response r =
-            client
-                .send(
-                    Request.cmd(Command.SCAN)
-                        .arg(cursor)
-                        .arg("MATCH")
-                        .arg("presence:{" + run + "-*")
-                        .arg("COUNT")
-                        .arg(1000))
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(10, TimeUnit.SECONDS);
-        cursor = r.get(0).toString();
-        Request del = Request.cmd(Command.DEL);
-        int n = 0;
-        for (Response k : r.get(1)) {
-          del.arg(k.toString());
-          n++;
-        }
-        if (n > 0) {
-          client.send(del).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
-      } while (!"0".equals(cursor));
+      RedisTestKeys.deleteAll(vertx, url, "presence:{" + run + "-");
     } finally {
-      client.close();
       vertx.close();
     }
   }

@@ -10,16 +10,19 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-/** A key namespace unique to one test class, and its clean-up (only our keys, never a flush). */
-final class RedisTestKeys {
+/**
+ * A key namespace unique to one test class, and its clean-up (only our keys, never a flush). Also
+ * used by sync-app's multi-node tests, through this module's test jar.
+ */
+public final class RedisTestKeys {
   private RedisTestKeys() {}
 
-  static String newNamespace() {
+  public static String newNamespace() {
     return "mstest-" + UUID.randomUUID().toString().substring(0, 8) + ":";
   }
 
   /** Deletes every key starting with {@code namespace} (SCAN + DEL). */
-  static void deleteAll(Vertx vertx, String url, String namespace) throws Exception {
+  public static void deleteAll(Vertx vertx, String url, String namespace) throws Exception {
     Redis client = RedisSupport.client(vertx, url, 1);
     try {
       String cursor = "0";
