@@ -1,5 +1,6 @@
 package dev.mediasync.store.sqlite;
 
+import dev.mediasync.store.jdbc.Transaction;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -75,33 +76,27 @@ final class SchemaMigrations {
 
   /** Brings the database up to {@link #latestVersion()}; refuses a newer file. */
   static void migrate(Connection conn) throws SQLException {
-    try (Statement st = conn.createStatement()) {
-      st.execute("BEGIN IMMEDIATE");
-      try {
-        int version = Integer.parseInt(SqliteConnections.pragma(conn, "user_version"));
-        if (version > latestVersion()) {
-          throw new SQLException(
-              "database schema version "
-                  + version
-                  + " is newer than this build supports ("
-                  + latestVersion()
-                  + ")");
-        }
-        for (int next = version + 1; next <= latestVersion(); next++) {
-          for (String sql : MIGRATIONS.get(next - 1)) {
-            st.execute(sql);
-          }
-          st.execute("PRAGMA user_version = " + next);
-        }
-        st.execute("COMMIT");
-      } catch (SQLException | RuntimeException e) {
-        try {
-          st.execute("ROLLBACK");
-        } catch (SQLException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
-      }
+    try (Transaction tx = Transaction.explicit(conn, "BEGIN IMMEDIATE", "COMMIT");
+        Statement st = conn.createStatement()) {
+      tx.run(
+          () -> {
+            int version = Integer.parseInt(SqliteConnections.pragma(conn, "user_version"));
+            if (version > latestVersion()) {
+              throw new SQLException(
+                  "database schema version "
+                      + version
+                      + " is newer than this build supports ("
+                      + latestVersion()
+                      + ")");
+            }
+            for (int next = version + 1; next <= latestVersion(); next++) {
+              for (String sql : MIGRATIONS.get(next - 1)) {
+                st.execute(sql);
+              }
+              st.execute("PRAGMA user_version = " + next);
+            }
+            return null;
+          });
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.mediasync.engine.port.NotificationStore;
 import dev.mediasync.engine.port.StoreUnavailableException;
 import dev.mediasync.engine.port.StoredNotification;
 import dev.mediasync.store.jdbc.JdbcResources;
+import dev.mediasync.store.jdbc.Transaction;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.sql.Connection;
@@ -31,11 +32,13 @@ import java.util.concurrent.RejectedExecutionException;
 public final class SqliteNotificationStore implements NotificationStore {
 
   private final Connection conn;
+  private final Transaction tx;
   private final ExecutorService thread;
   private volatile boolean closed;
 
-  private SqliteNotificationStore(Connection conn) {
+  private SqliteNotificationStore(Connection conn, Transaction tx) {
     this.conn = conn;
+    this.tx = tx;
     this.thread =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -54,7 +57,8 @@ public final class SqliteNotificationStore implements NotificationStore {
       Connection conn = SqliteConnections.openWriter(options);
       try {
         SchemaMigrations.migrate(conn);
-        return new SqliteNotificationStore(conn);
+        return new SqliteNotificationStore(
+            conn, Transaction.explicit(conn, "BEGIN IMMEDIATE", "COMMIT"));
       } catch (SQLException | RuntimeException e) {
         JdbcResources.closeQuietly(conn);
         throw e;
@@ -69,7 +73,7 @@ public final class SqliteNotificationStore implements NotificationStore {
   public Future<Void> add(StoredNotification n, int maxPerUser) {
     return run(
         () -> {
-          transaction(
+          tx.run(
               () -> {
                 try (PreparedStatement ins =
                     conn.prepareStatement(
@@ -104,6 +108,7 @@ public final class SqliteNotificationStore implements NotificationStore {
                   orphans.setString(2, n.userId());
                   orphans.executeUpdate();
                 }
+                return null;
               });
           return null;
         });
@@ -142,7 +147,7 @@ public final class SqliteNotificationStore implements NotificationStore {
     }
     return run(
         () -> {
-          transaction(
+          tx.run(
               () -> {
                 try (PreparedStatement mark =
                     conn.prepareStatement(
@@ -157,6 +162,7 @@ public final class SqliteNotificationStore implements NotificationStore {
                   }
                   mark.executeBatch();
                 }
+                return null;
               });
           return null;
         });
@@ -183,6 +189,7 @@ public final class SqliteNotificationStore implements NotificationStore {
     try {
       thread.execute(
           () -> {
+            tx.close();
             JdbcResources.closeQuietly(conn);
             done.complete();
           });
@@ -221,27 +228,6 @@ public final class SqliteNotificationStore implements NotificationStore {
 
   private interface SqlWork<T> {
     T run() throws SQLException;
-  }
-
-  private interface SqlStep {
-    void run() throws SQLException;
-  }
-
-  private void transaction(SqlStep step) throws SQLException {
-    try (Statement st = conn.createStatement()) {
-      st.execute("BEGIN IMMEDIATE");
-      try {
-        step.run();
-        st.execute("COMMIT");
-      } catch (SQLException | RuntimeException e) {
-        try {
-          st.execute("ROLLBACK");
-        } catch (SQLException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
-      }
-    }
   }
 
   private <T> Future<T> run(SqlWork<T> work) {
