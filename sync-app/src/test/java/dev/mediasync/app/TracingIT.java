@@ -8,9 +8,9 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,46 +100,31 @@ class TracingIT {
   }
 
   private SpanData await(String name) {
-    return poll(name, null);
+    return poll(name, s -> true, "");
   }
 
   private SpanData awaitChildOf(String name, SpanData parent) {
-    return poll(name, parent);
+    return poll(
+        name, s -> s.getParentSpanId().equals(parent.getSpanId()), " under " + parent.getName());
   }
 
   private SpanData awaitChildOfAny(String name, SpanData first, SpanData second) {
+    return poll(
+        name,
+        s ->
+            s.getParentSpanId().equals(first.getSpanId())
+                || s.getParentSpanId().equals(second.getSpanId()),
+        " under " + first.getName() + " or " + second.getName());
+  }
+
+  /** The first finished span called {@code name} that {@code where} accepts, within the wait. */
+  private SpanData poll(String name, Predicate<SpanData> where, String whereText) {
     long deadline = System.nanoTime() + WsClient.WAIT.toNanos();
     while (System.nanoTime() < deadline) {
       Optional<SpanData> hit =
           spans.getFinishedSpanItems().stream()
               .filter(s -> s.getName().equals(name))
-              .filter(
-                  s ->
-                      s.getParentSpanId().equals(first.getSpanId())
-                          || s.getParentSpanId().equals(second.getSpanId()))
-              .findFirst();
-      if (hit.isPresent()) {
-        return hit.get();
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    throw new AssertionError(
-        "no span " + name + " under " + first.getName() + " or " + second.getName());
-  }
-
-  private SpanData poll(String name, SpanData parent) {
-    long deadline = System.nanoTime() + WsClient.WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      List<SpanData> done = spans.getFinishedSpanItems();
-      Optional<SpanData> hit =
-          done.stream()
-              .filter(s -> s.getName().equals(name))
-              .filter(s -> parent == null || s.getParentSpanId().equals(parent.getSpanId()))
+              .filter(where)
               .findFirst();
       if (hit.isPresent()) {
         return hit.get();
@@ -154,7 +139,7 @@ class TracingIT {
     throw new AssertionError(
         "no span "
             + name
-            + (parent == null ? "" : " under " + parent.getName())
+            + whereText
             + "; have "
             + spans.getFinishedSpanItems().stream().map(SpanData::getName).toList());
   }
