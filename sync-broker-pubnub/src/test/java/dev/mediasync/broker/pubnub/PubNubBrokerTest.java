@@ -408,50 +408,35 @@ class PubNubBrokerTest {
     String base = "http://" + fake.origin();
     String tt0 =
         new JsonObject(
-                http.send(
-                        HttpRequest.newBuilder(
-                                URI.create(
-                                    base
-                                        + "/v2/subscribe/"
-                                        + FakePubNub.SUBSCRIBE_KEY
-                                        + "/c1/0?tt=0"))
-                            .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                    .body())
+                get(http, base + "/v2/subscribe/" + FakePubNub.SUBSCRIBE_KEY + "/c1/0?tt=0").body())
             .getJsonObject("t")
             .getString("t");
     String msg = URLEncoder.encode("{\"a\":1}", StandardCharsets.UTF_8).replace("+", "%20");
     String meta = URLEncoder.encode("{\"m\":true}", StandardCharsets.UTF_8);
     HttpResponse<String> pub =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        base
-                            + "/publish/"
-                            + FakePubNub.PUBLISH_KEY
-                            + "/"
-                            + FakePubNub.SUBSCRIBE_KEY
-                            + "/0/c1/0/"
-                            + msg
-                            + "?meta="
-                            + meta))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        get(
+            http,
+            base
+                + "/publish/"
+                + FakePubNub.PUBLISH_KEY
+                + "/"
+                + FakePubNub.SUBSCRIBE_KEY
+                + "/0/c1/0/"
+                + msg
+                + "?meta="
+                + meta);
     assertThat(pub.statusCode()).isEqualTo(200);
     assertThat(pub.body()).startsWith("[1,\"Sent\",\"");
     JsonObject sub =
         new JsonObject(
-            http.send(
-                    HttpRequest.newBuilder(
-                            URI.create(
-                                base
-                                    + "/v2/subscribe/"
-                                    + FakePubNub.SUBSCRIBE_KEY
-                                    + "/c1,c2/0?tt="
-                                    + tt0
-                                    + "&tr=1"))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString())
+            get(
+                    http,
+                    base
+                        + "/v2/subscribe/"
+                        + FakePubNub.SUBSCRIBE_KEY
+                        + "/c1,c2/0?tt="
+                        + tt0
+                        + "&tr=1")
                 .body());
     JsonObject m = sub.getJsonArray("m").getJsonObject(0);
     assertThat(m.getString("c")).isEqualTo("c1");
@@ -461,6 +446,11 @@ class PubNubBrokerTest {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
 
   static <T> T await(Future<T> f) {
     try {
