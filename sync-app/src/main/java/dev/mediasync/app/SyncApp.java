@@ -22,6 +22,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,7 +114,7 @@ public final class SyncApp {
   }
 
   public static Future<SyncApp> start(AppConfig config, JwtSettings jwt, Wiring wiring) {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     // One id per process: in logs, and in every message this node publishes on Redis or PubNub.
     String nodeId = UUID.randomUUID().toString();
     // Resources opened so far, closed in reverse order if start-up fails and at stop.
@@ -150,9 +151,10 @@ public final class SyncApp {
       return closeAll(closers).transform(v -> Future.failedFuture(e));
     }
     log.info(
-        "node {}: pub/sub and presence {}",
+        "node {}: pub/sub and presence {}, {} transport",
         nodeId,
-        config.redisUrl() == null ? "in-process (one node)" : "in Redis (several nodes)");
+        config.redisUrl() == null ? "in-process (one node)" : "in Redis (several nodes)",
+        vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
     SyncMetrics metrics = new SyncMetrics(wiring.clock());
     bindStoreMetrics(metrics, store);
     Tracing tracing = Telemetry.isNoop(otel) ? Tracing.OFF : Tracing.of(otel);

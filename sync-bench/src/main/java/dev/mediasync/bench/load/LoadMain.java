@@ -80,7 +80,8 @@ public final class LoadMain {
     result.put("scenario", cfg.scenario);
     result.put("tool", "sync-bench LoadMain");
     result.put("date", OffsetDateTime.now(ZoneOffset.UTC).withNano(0).toString());
-    result.put("config", configMap(cfg));
+    Map<String, Object> config = configMap(cfg);
+    result.put("config", config);
     result.put("loadavg_at_start", loadavg());
     List<Map<String, Object>> phases = new ArrayList<>();
     Map<String, Histogram> curves = new LinkedHashMap<>();
@@ -88,6 +89,7 @@ public final class LoadMain {
     long lost = 0;
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon());
     try (LoadRunner runner = new LoadRunner(cfg)) {
+      config.put("client_transport", runner.vertx.isNativeTransportEnabled() ? "epoll" : "nio");
       Progress progress = new Progress(runner, cfg.quiet);
       ticker.scheduleAtFixedRate(progress, 1, 1, TimeUnit.SECONDS);
 
