@@ -155,6 +155,7 @@ public final class LoadMain {
         int seconds = cfg.scenario.equals("throughput") ? cfg.stepSeconds : cfg.durationSeconds;
         Integer held = null;
         Metrics headline = null;
+        Map<String, Object> headlineHost = null;
         ServerProbe.Snapshot before = null;
         ServerProbe.Snapshot after = null;
         long writes = 0;
@@ -166,8 +167,12 @@ public final class LoadMain {
           log(cfg, "measuring: %d writes/s for %d s", rate, seconds);
           ServerProbe.Snapshot b = probe == null ? null : probe.take(false);
           long clientWait0 = ServerProbe.runQueueWaitMillis("self");
-          runner.runPhase(m, rate, seconds);
-          runner.drain(m);
+          Map<String, Object> host;
+          try (HostProbe hostProbe = HostProbe.start(cfg.out)) {
+            runner.runPhase(m, rate, seconds);
+            runner.drain(m);
+            host = hostProbe.toMap();
+          }
           long clientWait1 = ServerProbe.runQueueWaitMillis("self");
           ServerProbe.Snapshot a = probe == null ? null : probe.take(false);
           if (before == null) {
@@ -187,6 +192,7 @@ public final class LoadMain {
                     (a.cpuMillis() - b.cpuMillis()) / ((a.nanoTime() - b.nanoTime()) / 1e6)));
           }
           pm.put("client_runqueue_wait_ms", clientWait1 - clientWait0);
+          pm.put("host", host);
           if (a != null) {
             pm.put("server_runqueue_wait_ms", a.runQueueWaitMillis() - b.runQueueWaitMillis());
           }
@@ -204,6 +210,7 @@ public final class LoadMain {
           pm.put("held", ok);
           if (headline == null || ok) {
             headline = m;
+            headlineHost = host;
           }
           if (cfg.scenario.equals("throughput")) {
             log(
@@ -226,7 +233,9 @@ public final class LoadMain {
         if (!cfg.scenario.equals("throughput")) {
           curves.put("ack " + headline.name, headline.ack);
         }
-        result.put("headline", Report.phase(headline));
+        Map<String, Object> headlinePhase = Report.phase(headline);
+        headlinePhase.put("host", headlineHost);
+        result.put("headline", headlinePhase);
         if (cfg.scenario.equals("throughput")) {
           result.put("max_sustained_rate", held == null ? 0 : held);
         }

@@ -124,6 +124,27 @@ final class Report {
                 ms(a.get("p99")),
                 p.get("delivered_per_s")));
       }
+      for (Map<String, Object> p : phases) {
+        Map<String, Object> host = (Map<String, Object>) p.get("host");
+        if (host == null) {
+          continue;
+        }
+        Map<String, Object> t = (Map<String, Object>) host.get("timer_overshoot_us");
+        Map<String, Object> d = (Map<String, Object>) host.get("fdatasync_us");
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "%nHost during %s (is the tail the service's or the machine's?): a 1 ms timer in"
+                    + " the load generator woke late by p99 %s, max %s ms; a 4 KiB fdatasync took"
+                    + " p50 %s, p99 %s, max %s ms (%s samples).%n",
+                p.get("name"),
+                ms(t.get("p99")),
+                ms(t.get("max")),
+                ms(d.get("p50")),
+                ms(d.get("p99")),
+                ms(d.get("max")),
+                d.get("count")));
+      }
       Map<String, Object> head = (Map<String, Object>) r.get("headline");
       if (head != null) {
         sb.append("\nBytes per op as received by the other devices (WebSocket payload, phase ")

@@ -84,6 +84,14 @@ class LoadGeneratorSmokeIT {
     assertThat(head.path("bytes_per_op").path("progress_update").path("count").asLong())
         .isPositive();
     assertThat(Files.readString(out.resolve("summary.md"))).contains("| measure |");
+    // The host probe ran beside the phase, and its scratch file is gone.
+    assertThat(head.path("host").path("timer_overshoot_us").path("count").asLong()).isPositive();
+    assertThat(head.path("host").path("fdatasync_us").path("count").asLong()).isPositive();
+    assertThat(Files.readString(out.resolve("summary.md"))).contains("Host during measure");
+    try (var files = Files.list(out)) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .noneMatch(n -> n.startsWith("host-probe"));
+    }
     DocumentBuilderFactory.newInstance()
         .newDocumentBuilder()
         .parse(out.resolve("latency.svg").toFile()); // well-formed XML
