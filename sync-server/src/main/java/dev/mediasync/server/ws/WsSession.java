@@ -258,13 +258,15 @@ public final class WsSession implements DeviceChannel {
   @Override
   public void close(CloseCode code) {
     if (closing.compareAndSet(false, true)) {
-      ws.close(code.code(), code.reason());
-      // A peer that does not read never answers the close handshake; the device is gone for us
-      // now, not when the handshake times out.
+      // Released before the close, not after: a peer that does not read never answers the close
+      // handshake, so the device is gone for us now; and when the close completes at once (on the
+      // socket's own event loop), the close handler would otherwise release it first with reason
+      // "disconnected" instead of ours.
       release(
           code == CloseCode.PRESENCE_TIMEOUT ? "timeout" : "disconnected",
           closeLabel(code),
           code.code());
+      ws.close(code.code(), code.reason());
     }
   }
 
