@@ -14,7 +14,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * How noisy the machine is while a phase runs, so a result says whether its tail came from the
- * service or from the host. On a VM the same build measured p99 4.4 ms in one hour and 12-47 ms in
+ * service or from the host. On a VM the same build measured p99 4.4 ms in one hour and 10-99 ms in
  * the next, and the peer slowed down as much (docs/performance.md, "Round 3").
  *
  * <ul>
