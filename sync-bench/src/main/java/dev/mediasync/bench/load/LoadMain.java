@@ -155,7 +155,6 @@ public final class LoadMain {
         int seconds = cfg.scenario.equals("throughput") ? cfg.stepSeconds : cfg.durationSeconds;
         Integer held = null;
         Metrics headline = null;
-        Map<String, Object> headlineHost = null;
         ServerProbe.Snapshot before = null;
         ServerProbe.Snapshot after = null;
         long writes = 0;
@@ -167,11 +166,10 @@ public final class LoadMain {
           log(cfg, "measuring: %d writes/s for %d s", rate, seconds);
           ServerProbe.Snapshot b = probe == null ? null : probe.take(false);
           long clientWait0 = ServerProbe.runQueueWaitMillis("self");
-          Map<String, Object> host;
           try (HostProbe hostProbe = HostProbe.start(cfg.out)) {
             runner.runPhase(m, rate, seconds);
             runner.drain(m);
-            host = hostProbe.toMap();
+            m.host = hostProbe.toMap();
           }
           long clientWait1 = ServerProbe.runQueueWaitMillis("self");
           ServerProbe.Snapshot a = probe == null ? null : probe.take(false);
@@ -192,7 +190,6 @@ public final class LoadMain {
                     (a.cpuMillis() - b.cpuMillis()) / ((a.nanoTime() - b.nanoTime()) / 1e6)));
           }
           pm.put("client_runqueue_wait_ms", clientWait1 - clientWait0);
-          pm.put("host", host);
           if (a != null) {
             pm.put("server_runqueue_wait_ms", a.runQueueWaitMillis() - b.runQueueWaitMillis());
           }
@@ -210,7 +207,6 @@ public final class LoadMain {
           pm.put("held", ok);
           if (headline == null || ok) {
             headline = m;
-            headlineHost = host;
           }
           if (cfg.scenario.equals("throughput")) {
             log(
@@ -233,9 +229,7 @@ public final class LoadMain {
         if (!cfg.scenario.equals("throughput")) {
           curves.put("ack " + headline.name, headline.ack);
         }
-        Map<String, Object> headlinePhase = Report.phase(headline);
-        headlinePhase.put("host", headlineHost);
-        result.put("headline", headlinePhase);
+        result.put("headline", Report.phase(headline));
         if (cfg.scenario.equals("throughput")) {
           result.put("max_sustained_rate", held == null ? 0 : held);
         }

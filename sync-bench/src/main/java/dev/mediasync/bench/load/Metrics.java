@@ -35,6 +35,9 @@ final class Metrics {
   volatile long endNanos;
   volatile long drainedNanos;
 
+  /** {@link HostProbe#toMap()} taken over the phase, or null if no probe ran (warm-up). */
+  volatile Map<String, Object> host;
+
   Metrics(String name, int targetRate) {
     this.name = name;
     this.targetRate = targetRate;

@@ -61,6 +61,9 @@ final class Report {
               bytes.put(type, s);
             });
     p.put("bytes_per_op", bytes);
+    if (m.host != null) {
+      p.put("host", m.host);
+    }
     return p;
   }
 
