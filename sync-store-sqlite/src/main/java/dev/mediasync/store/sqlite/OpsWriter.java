@@ -131,7 +131,7 @@ final class OpsWriter implements BatchWriter {
    *
    * <p>Why here and not SQLite's automatic checkpoint: that one runs inside the commit that crosses
    * 1,000 WAL pages, copying them and fsyncing the database file while every queued op waits; in
-   * the latency benchmark it was most of the p99 (4.6 ms at 500 writes/s, 2.6 ms without). Why not
+   * the latency benchmark it was most of the p99 (4.6 ms at 500 writes/s, 2.9 ms without). Why not
    * on another connection: a checkpoint that races a writer rarely completes, and the WAL is only
    * started over after a complete one, so under steady load it grew without bound. Here nothing
    * races it; a small, frequent checkpoint copies few pages. If the writer is never idle, {@link
