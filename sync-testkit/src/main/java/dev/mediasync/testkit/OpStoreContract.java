@@ -403,15 +403,13 @@ public abstract class OpStoreContract {
 
   @Test
   void findOp_afterCompaction_findsKeptOpsOnly() {
-    for (int i = 1; i <= 10; i++) {
-      await(store.append(op("alice", ts(i), "op-" + i)));
-    }
+    List<LoggedOp> ops = appendRange("alice", 1, 10); // op ids op-1 .. op-10
 
     await(store.compact(snapshot("alice", 6), 2)); // deletes 1..4, keeps 5 and 6
 
     assertThat(await(store.findOp("alice", "op-4"))).isNull();
-    assertThat(await(store.findOp("alice", "op-5"))).isEqualTo(op("alice", ts(5), "op-5"));
-    assertThat(await(store.findOp("alice", "op-10"))).isEqualTo(op("alice", ts(10), "op-10"));
+    assertThat(await(store.findOp("alice", "op-5"))).isEqualTo(ops.get(4));
+    assertThat(await(store.findOp("alice", "op-10"))).isEqualTo(ops.get(9));
   }
 
   @Test
