@@ -76,6 +76,7 @@ public final class LoadMain {
 
   public static Outcome run(LoadConfig cfg) throws Exception {
     ServerProbe probe = cfg.serverPid == null ? null : new ServerProbe(cfg.serverPid);
+    ServerHistograms serverHistograms = new ServerHistograms(cfg.urls);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("scenario", cfg.scenario);
     result.put("tool", "sync-bench LoadMain");
@@ -166,10 +167,15 @@ public final class LoadMain {
           log(cfg, "measuring: %d writes/s for %d s", rate, seconds);
           ServerProbe.Snapshot b = probe == null ? null : probe.take(false);
           long clientWait0 = ServerProbe.runQueueWaitMillis("self");
+          ServerHistograms.Snapshot serverBefore = serverHistograms.scrape();
           try (HostProbe hostProbe = HostProbe.start(cfg.out)) {
             runner.runPhase(m, rate, seconds);
             runner.drain(m);
             m.host = hostProbe.toMap();
+          }
+          ServerHistograms.Snapshot serverAfter = serverHistograms.scrape();
+          if (serverBefore != null && serverAfter != null) {
+            m.serverHistograms = ServerHistograms.between(serverBefore, serverAfter);
           }
           long clientWait1 = ServerProbe.runQueueWaitMillis("self");
           ServerProbe.Snapshot a = probe == null ? null : probe.take(false);

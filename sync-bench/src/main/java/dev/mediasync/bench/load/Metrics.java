@@ -38,6 +38,9 @@ final class Metrics {
   /** {@link HostProbe#toMap()} taken over the phase, or null if no probe ran (warm-up). */
   volatile Map<String, Object> host;
 
+  /** {@link ServerHistograms#between} over the phase, or null if the service's were not read. */
+  volatile Map<String, Object> serverHistograms;
+
   Metrics(String name, int targetRate) {
     this.name = name;
     this.targetRate = targetRate;

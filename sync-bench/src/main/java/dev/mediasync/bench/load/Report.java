@@ -64,7 +64,38 @@ final class Report {
     if (m.host != null) {
       p.put("host", m.host);
     }
+    if (m.serverHistograms != null) {
+      p.put("server_histograms", m.serverHistograms);
+    }
     return p;
+  }
+
+  /**
+   * One line: the shares of the service's own store-append and fan-out samples within 1, 5, 10 ...
+   * ms, next to which the client's percentiles say how much of the tail the server accounts for.
+   */
+  @SuppressWarnings("unchecked")
+  private static String serverLine(String phase, Map<String, Object> histograms) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("\nServer during ").append(phase).append(" (its own histograms from /metrics):");
+    String[][] parts = {
+      {"store_append", "store append (op handed to the store -> durable)"},
+      {"fanout", "fan-out (receipt -> written to each socket)"}
+    };
+    String sep = " ";
+    for (String[] part : parts) {
+      Map<String, Object> h = (Map<String, Object>) histograms.get(part[0]);
+      if (h == null) {
+        continue;
+      }
+      sb.append(sep).append(part[1]).append(", ").append(h.get("count")).append(" samples: ");
+      List<String> shares = new ArrayList<>();
+      ((Map<String, Object>) h.get("percent_within_ms"))
+          .forEach((ms, pct) -> shares.add(pct + "% <= " + ms + " ms"));
+      sb.append(String.join(", ", shares));
+      sep = "; ";
+    }
+    return sb.append(".\n").toString();
   }
 
   static double round(double d) {
@@ -147,6 +178,12 @@ final class Report {
                 ms(d.get("p99")),
                 ms(d.get("max")),
                 d.get("count")));
+      }
+      for (Map<String, Object> p : phases) {
+        Map<String, Object> h = (Map<String, Object>) p.get("server_histograms");
+        if (h != null) {
+          sb.append(serverLine((String) p.get("name"), h));
+        }
       }
       Map<String, Object> head = (Map<String, Object>) r.get("headline");
       if (head != null) {

@@ -88,6 +88,15 @@ class LoadGeneratorSmokeIT {
     assertThat(head.path("host").path("timer_overshoot_us").path("count").asLong()).isPositive();
     assertThat(head.path("host").path("fdatasync_us").path("count").asLong()).isPositive();
     assertThat(Files.readString(out.resolve("summary.md"))).contains("Host during measure");
+    // The service's own histograms over the phase: one store append per write, two fan-outs.
+    JsonNode server = head.path("server_histograms");
+    assertThat(server.path("store_append").path("count").asLong()).isEqualTo(writes);
+    assertThat(server.path("fanout").path("count").asLong()).isEqualTo(writes * 2);
+    assertThat(server.path("store_append").path("percent_within_ms").path("1000").isMissingNode())
+        .isTrue();
+    assertThat(server.path("store_append").path("percent_within_ms").path("10").asDouble())
+        .isBetween(0.0, 100.0);
+    assertThat(Files.readString(out.resolve("summary.md"))).contains("Server during measure");
     try (var files = Files.list(out)) {
       assertThat(files.map(f -> f.getFileName().toString()))
           .noneMatch(n -> n.startsWith("host-probe"));
