@@ -78,17 +78,17 @@ final class Report {
   private static String serverLine(String phase, Map<String, Object> histograms) {
     StringBuilder sb = new StringBuilder();
     sb.append("\nServer during ").append(phase).append(" (its own histograms from /metrics):");
-    String[][] parts = {
-      {"store_append", "store append (op handed to the store -> durable)"},
-      {"fanout", "fan-out (receipt -> written to each socket)"}
-    };
     String sep = " ";
-    for (String[] part : parts) {
-      Map<String, Object> h = (Map<String, Object>) histograms.get(part[0]);
+    for (ServerHistograms.Tracked tracked : ServerHistograms.TRACKED) {
+      Map<String, Object> h = (Map<String, Object>) histograms.get(tracked.key());
       if (h == null) {
         continue;
       }
-      sb.append(sep).append(part[1]).append(", ").append(h.get("count")).append(" samples: ");
+      sb.append(sep)
+          .append(tracked.meaning())
+          .append(", ")
+          .append(h.get("count"))
+          .append(" samples: ");
       List<String> shares = new ArrayList<>();
       ((Map<String, Object>) h.get("percent_within_ms"))
           .forEach((ms, pct) -> shares.add(pct + "% <= " + ms + " ms"));

@@ -25,11 +25,23 @@ import java.util.regex.Pattern;
  */
 final class ServerHistograms {
 
-  /** Prometheus name of each histogram read, and the key it gets in the report. */
-  static final Map<String, String> HISTOGRAMS =
-      Map.of(
-          "sync_store_append_seconds", "store_append",
-          "sync_fanout_latency_seconds", "fanout");
+  /**
+   * A histogram the report reads: its Prometheus name, its key in {@code result.json}, and what it
+   * measures (the summary line's words).
+   */
+  record Tracked(String prometheusName, String key, String meaning) {}
+
+  /** Every histogram read, in the order the summary line gives them. */
+  static final List<Tracked> TRACKED =
+      List.of(
+          new Tracked(
+              "sync_store_append_seconds",
+              "store_append",
+              "store append (op handed to the store -> durable)"),
+          new Tracked(
+              "sync_fanout_latency_seconds",
+              "fanout",
+              "fan-out (receipt -> written to each socket)"));
 
   /** The bounds (ms) at which a report gives the percentage of samples at or below. */
   static final List<Integer> REPORTED_BOUNDS_MS = List.of(1, 5, 10, 25, 100);
@@ -83,7 +95,8 @@ final class ServerHistograms {
   }
 
   /**
-   * The buckets of {@link #HISTOGRAMS} in a Prometheus text exposition; other lines are skipped.
+   * The buckets of the {@link #TRACKED} histograms in a Prometheus text exposition; other lines are
+   * skipped.
    */
   static Snapshot parse(String text) {
     Snapshot s = new Snapshot(new LinkedHashMap<>());
@@ -92,7 +105,7 @@ final class ServerHistograms {
       if (!m.find()) {
         continue;
       }
-      String key = HISTOGRAMS.get(m.group(1));
+      String key = keyOf(m.group(1));
       if (key == null) {
         continue;
       }
@@ -105,6 +118,15 @@ final class ServerHistograms {
       }
     }
     return s;
+  }
+
+  private static String keyOf(String prometheusName) {
+    for (Tracked t : TRACKED) {
+      if (t.prometheusName().equals(prometheusName)) {
+        return t.key();
+      }
+    }
+    return null;
   }
 
   private static void add(Snapshot s, String key, double le, long n) {
