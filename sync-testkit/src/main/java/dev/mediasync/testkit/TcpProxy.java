@@ -21,6 +21,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int port;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
+  private Thread acceptor;
   private volatile boolean swallowDownstream;
 
   private TcpProxy(String targetHost, int targetPort, int port) {
@@ -29,15 +30,11 @@ public final class TcpProxy implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts a proxy on a free local port. */
+  /** Starts a proxy on a free local port that it can give up and take again. */
   public static TcpProxy start(String targetHost, int targetPort) {
-    try {
-      TcpProxy p = new TcpProxy(targetHost, targetPort, freePort());
-      p.resume();
-      return p;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    TcpProxy p = new TcpProxy(targetHost, targetPort, ReusablePorts.free());
+    p.resume();
+    return p;
   }
 
   public int port() {
@@ -54,9 +51,9 @@ public final class TcpProxy implements AutoCloseable {
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       server = s;
-      Thread t = new Thread(() -> acceptLoop(s), "tcp-proxy-" + port);
-      t.setDaemon(true);
-      t.start();
+      acceptor = new Thread(() -> acceptLoop(s), "tcp-proxy-" + port);
+      acceptor.setDaemon(true);
+      acceptor.start();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -67,10 +64,33 @@ public final class TcpProxy implements AutoCloseable {
     ServerSocket s = server;
     server = null;
     closeQuietly(s);
+    awaitAcceptorExit();
     for (Socket socket : sockets) {
       closeQuietly(socket);
     }
     sockets.clear();
+  }
+
+  /**
+   * Waits until the accept thread has left {@code accept()}. Closing a server socket that another
+   * thread is blocked on only signals that thread; the kernel keeps the socket listening until the
+   * call returns, so a {@link #resume()} right after {@link #cut()} could find the port still taken
+   * ("Address already in use": CI saw it twice in OfflineIT).
+   */
+  private void awaitAcceptorExit() {
+    Thread t = acceptor;
+    acceptor = null;
+    if (t == null || t == Thread.currentThread()) {
+      return;
+    }
+    try {
+      t.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (t.isAlive()) {
+      throw new IllegalStateException("the proxy's accept thread did not stop");
+    }
   }
 
   /** While true, bytes from the target are dropped: the client hears nothing, not even acks. */
@@ -130,12 +150,6 @@ public final class TcpProxy implements AutoCloseable {
             "tcp-proxy-pump");
     t.setDaemon(true);
     t.start();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   private static void closeQuietly(AutoCloseable c) {
