@@ -1,9 +1,9 @@
 package dev.mediasync.app;
 
+import dev.mediasync.testkit.ReusablePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +33,7 @@ final class ServiceProcess implements AutoCloseable {
   /** Starts with {@code extraEnv} on top of the defaults (e.g. a shared database and Redis). */
   static ServiceProcess start(Path dataDir, java.util.Map<String, String> extraEnv)
       throws IOException {
-    int port = freePort();
+    int port = ReusablePorts.free();
     ProcessBuilder pb =
         new ProcessBuilder(
             List.of(
@@ -118,12 +118,6 @@ final class ServiceProcess implements AutoCloseable {
   public void close() throws InterruptedException {
     if (process.isAlive()) {
       kill();
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.mediasync.core.HybridTimestamp;
 import dev.mediasync.protocol.UserState;
 import dev.mediasync.server.auth.JwtSettings;
 import dev.mediasync.server.auth.TokenIssuer;
+import dev.mediasync.testkit.ReusablePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,7 +46,7 @@ final class ServerFixture implements AutoCloseable {
   static ServerFixture start() {
     try {
       ServerFixture f = new ServerFixture(Files.createTempDirectory("sync-sdk-it-"));
-      f.boot(0);
+      f.boot(ReusablePorts.free());
       return f;
     } catch (IOException e) {
       throw new IllegalStateException(e);
