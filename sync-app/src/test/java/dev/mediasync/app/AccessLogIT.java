@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -98,10 +102,61 @@ class AccessLogIT {
     }
   }
 
+  @Test
+  void stuckLogReader_doesNotStallRequestsOrSockets() throws Exception {
+    try (TestServer server = TestServer.start()) {
+      String token = server.token("log-stuck", "phone");
+      String wsToken = server.token("log-stuck", null);
+      CountDownLatch unblock = new CountDownLatch(1);
+      CountDownLatch aLineArrived = new CountDownLatch(1);
+      PrintStream original = System.err;
+      // Like a full pipe whose reader went away: every write waits.
+      System.setErr(
+          new PrintStream(
+              new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                  aLineArrived.countDown();
+                  try {
+                    unblock.await();
+                  } catch (InterruptedException e) {
+                    throw new IOException(e);
+                  }
+                }
+              },
+              true));
+      try {
+        server.http().get("/health", null); // its access line wedges the log writer
+        assertThat(aLineArrived.await(10, TimeUnit.SECONDS)).isTrue();
+
+        for (int i = 0; i < 50; i++) {
+          Http.Resp r =
+              server
+                  .http()
+                  .send(
+                      "PUT",
+                      "/api/v1/sync/preferences/theme",
+                      token,
+                      "{\"value\":" + i + "}",
+                      Map.of("Content-Type", "application/json"));
+          assertThat(r.status()).as("request %d while stderr is stuck", i).isEqualTo(200);
+        }
+        WsClient ws =
+            WsClient.open(
+                "ws://127.0.0.1:" + server.port() + "/ws?device_id=tv&token=" + wsToken, null);
+        ws.expectType("welcome");
+        ws.close();
+      } finally {
+        System.setErr(original);
+        unblock.countDown();
+      }
+    }
+  }
+
   private static ByteArrayOutputStream errBuffer;
 
   /**
-   * Runs {@code body} with stderr (where slf4j-simple writes) captured; returns what was written.
+   * Runs {@code body} with stderr (where the text log lines go) captured; returns what was written.
    */
   private static String captureStderr(Supplier<Void> body) {
     PrintStream original = System.err;

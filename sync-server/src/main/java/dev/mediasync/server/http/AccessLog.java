@@ -24,7 +24,9 @@ public final class AccessLog {
   public static final String LOGGER = "dev.mediasync.access";
   private static final String SPAN_KEY = "sync.span";
   private static final String REQUEST_ID_KEY = "sync.request_id";
+  public static final String JSON_LOGGER = "dev.mediasync.events.json";
   private static final Logger log = LoggerFactory.getLogger(LOGGER);
+  private static final Logger jsonLog = LoggerFactory.getLogger(JSON_LOGGER);
 
   private final SyncMetrics metrics;
   private final Tracing tracing;
@@ -133,11 +135,13 @@ public final class AccessLog {
 
   /**
    * Writes one event line: text through the {@value #LOGGER} logger (stderr, with the other log
-   * lines), JSON as one object per line on stdout, so a log shipper reads it without a prefix.
+   * lines), JSON through {@value #JSON_LOGGER}, which the service's logback.xml writes bare, one
+   * object per line on stdout, so a log shipper reads it without a prefix. Both go through
+   * asynchronous appenders there: this runs on event loops and must not wait for a slow reader.
    */
   public static void emit(boolean json, String line) {
     if (json) {
-      System.out.println(line);
+      jsonLog.info(line);
     } else {
       log.info(line);
     }
