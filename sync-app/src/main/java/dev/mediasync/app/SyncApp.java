@@ -157,6 +157,11 @@ public final class SyncApp {
         vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
     SyncMetrics metrics = new SyncMetrics(wiring.clock());
     bindStoreMetrics(metrics, store);
+    metrics.functionCounter(
+        "sync.log.lines.dropped",
+        "Log lines dropped because the log queue was full: whatever reads the output fell behind",
+        DroppedLogLines.class,
+        c -> DroppedLogLines.total());
     Tracing tracing = Telemetry.isNoop(otel) ? Tracing.OFF : Tracing.of(otel);
     Broker broker = tracing.wrap(pubsub.broker());
     PresenceStore presence = pubsub.presence();

@@ -72,6 +72,7 @@ class MetricsIT {
       assertThat(m.value("sync_catchup_total", "kind", "snapshot")).isEqualTo(0);
       assertThat(m.value("sync_catchup_ops_total")).isEqualTo(2);
       assertThat(m.value("sync_broker_publish_failures_total")).isEqualTo(0);
+      assertThat(m.value("sync_log_lines_dropped_total")).isEqualTo(0);
       assertThat(
               m.value(
                   "sync_http_requests_seconds_count",
