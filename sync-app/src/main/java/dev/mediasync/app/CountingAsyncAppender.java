@@ -17,7 +17,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 public final class CountingAsyncAppender extends AsyncAppender {
   @Override
   protected void append(ILoggingEvent event) {
-    if (isStarted() && isNeverBlock() && getRemainingCapacity() == 0) {
+    // Only called once started (doAppend checks); without neverBlock a full queue waits instead.
+    if (isNeverBlock() && getRemainingCapacity() == 0) {
       DroppedLogLines.record();
     }
     super.append(event);
