@@ -114,7 +114,10 @@ public final class WsClient implements AutoCloseable {
     }
   }
 
-  /** Sends a text frame without waiting for the send to complete (the server may close first). */
+  /**
+   * Sends a text frame without waiting for the send to complete (the server may close first). One
+   * at a time: the JDK client fails a send, silently here, while the previous one is pending.
+   */
   public void sendNoWait(String text) {
     socket.sendText(text, true);
   }
