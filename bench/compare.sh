@@ -3,6 +3,7 @@
 #
 #   bench/compare.sh            # defaults: 1000 users x 3 devices, 2000 writes/s, 30 s + 30 s warm-up
 #   USERS=100 RATE=500 DURATION=10 WARMUP=5 bench/compare.sh
+#   CONNECT_WARMUP=0 bench/compare.sh   # connect figures of freshly started processes
 #
 # Builds nothing but bench/peer/node_modules (npm ci, when missing): build the jars first with
 #   mvn -q -B install -DskipTests
@@ -21,6 +22,10 @@ DEVICES=${DEVICES:-3}
 RATE=${RATE:-2000}
 DURATION=${DURATION:-30}
 WARMUP=${WARMUP:-30}
+# Devices of extra users both clients connect and close before the measured connects: the same
+# number on both sides. Without it the connect row measures each side's first, interpreted
+# connects (mostly the load client's own JVM on ours; docs/performance.md, round 5).
+CONNECT_WARMUP=${CONNECT_WARMUP:-3000}
 MIX=${MIX:-progress=70,watchlist=20,preference=10}
 OURS_PORT=${OURS_PORT:-18083}
 PEER_PORT=${PEER_PORT:-11234}
@@ -74,7 +79,7 @@ CPU0=$(cpu_ms $SERVER_PID)
 set +e
 "${ON_CLIENT[@]}" java $JAVA_OPTS -jar "$BENCH_JAR" latency --url "http://127.0.0.1:$OURS_PORT" --secret "$SECRET" \
   --users "$USERS" --devices "$DEVICES" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
-  --mix "$MIX" --out "$OUT/ours" > "$OUT/ours-client.log" 2>&1
+  --mix "$MIX" --connect-warmup "$CONNECT_WARMUP" --out "$OUT/ours" > "$OUT/ours-client.log" 2>&1
 OURS_RC=$?
 set -e
 OURS_CPU=$(( $(cpu_ms $SERVER_PID | cut -d. -f1) - ${CPU0%.*} ))
@@ -90,7 +95,7 @@ CPU0=$(cpu_ms $SERVER_PID)
 set +e
 "${ON_CLIENT[@]}" node bench/peer/load.js --url "ws://127.0.0.1:$PEER_PORT" --users "$USERS" \
   --devices "$DEVICES" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" --mix "$MIX" \
-  --out "$OUT/peer" > "$OUT/peer-client.log" 2>&1
+  --connect-warmup "$CONNECT_WARMUP" --out "$OUT/peer" > "$OUT/peer-client.log" 2>&1
 PEER_RC=$?
 set -e
 PEER_CPU=$(( $(cpu_ms $SERVER_PID | cut -d. -f1) - ${CPU0%.*} ))
@@ -117,7 +122,8 @@ echo "## ours vs y-websocket: $USERS users x $DEVICES devices, $RATE writes/s, $
 echo
 echo "Mix $MIX; latency in ms from each write's scheduled send time (open loop), to each other"
 echo "device of the user; one client process measures both ends. Pinned (server core 0, client"
-echo "core 1): $([[ $PIN == 1 ]] && echo yes || echo no). Date $(date -u +%FT%TZ)."
+echo "core 1): $([[ $PIN == 1 ]] && echo yes || echo no). Connects: after $CONNECT_WARMUP warm-up connects"
+echo "and closes on each side, in batches of 500 at once. Date $(date -u +%FT%TZ)."
 echo
 echo "| metric | ours | y-websocket | ratio |"
 echo "|---|---|---|---|"

@@ -8,7 +8,9 @@
 //
 //   node bench/peer/load.js --url ws://127.0.0.1:1234 [--users 1000 --devices 3 --rate 2000
 //        --duration 30 --warmup 10 --mix progress=70,watchlist=20,preference=10
-//        --out bench-out/peer]
+//        --connect-warmup 0 --out bench-out/peer]
+// --connect-warmup N connects and closes N devices of extra users first, in the same batches,
+// and forgets their figures, as sync-bench.jar's option of that name does.
 'use strict'
 const fs = require('fs')
 const path = require('path')
@@ -24,7 +26,7 @@ const args = process.argv.slice(2)
 const opt = {
   url: 'ws://127.0.0.1:1234', users: 1000, devices: 3, rate: 2000, duration: 30, warmup: 10,
   mix: 'progress=70,watchlist=20,preference=10', out: 'bench-out/peer', drain: 5, batch: 500,
-  quiet: false
+  'connect-warmup': 0, quiet: false
 }
 for (let i = 0; i < args.length; i++) {
   const a = args[i]
@@ -66,6 +68,7 @@ class Device {
     this.doc = new Y.Doc()
     this.map = this.doc.getMap('state')
     this.ws = null
+    this.retired = false // a warm-up device being closed on purpose
     this.lastBytes = 0
     this.doc.on('update', (update, origin) => {
       if (origin === this) return // applied from the server: do not echo
@@ -116,10 +119,10 @@ class Device {
       })
       ws.on('close', () => {
         this.ws = null
-        if (!closing) { errors.unexpected_disconnects++; sample('disconnect ' + this.user.index + '/' + this.id) }
+        if (!closing && !this.retired) { errors.unexpected_disconnects++; sample('disconnect ' + this.user.index + '/' + this.id) }
         if (!welcomed) { errors.connect_failures++; resolve(false) }
       })
-      ws.on('error', (e) => { if (!closing) { errors.socket_errors++; sample('socket: ' + e) } })
+      ws.on('error', (e) => { if (!closing && !this.retired) { errors.socket_errors++; sample('socket: ' + e) } })
     })
   }
 
@@ -150,10 +153,38 @@ class Device {
 }
 
 const users = []
-for (let u = 0; u < opt.users; u++) {
-  const user = { index: u, devices: [], nextWriter: 0, openAdd: -1 }
+for (let u = 0; u < opt.users; u++) users.push(newUser(u))
+
+function newUser (index) {
+  const user = { index, devices: [], nextWriter: 0, openAdd: -1 }
   for (let k = 0; k < opt.devices; k++) user.devices.push(new Device(user, k))
-  users.push(user)
+  return user
+}
+
+async function connectBatches (devices) {
+  for (let i = 0; i < devices.length; i += opt.batch) {
+    await Promise.all(devices.slice(i, i + opt.batch).map(d => d.connect()))
+  }
+}
+
+// Connects and closes devices of extra users (rooms of their own) and forgets their figures: a
+// fresh client and server run their first connects before their JIT compilers have caught up.
+async function warmUpConnects () {
+  const n = opt['connect-warmup']
+  if (n <= 0) return
+  if (!opt.quiet) console.log(`warming up: ${n} connects of extra users, not counted`)
+  const warm = []
+  for (let u = 0; warm.length < n; u++) warm.push(...newUser('warm' + u).devices)
+  warm.length = n
+  const failedBefore = errors.connect_failures
+  await connectBatches(warm)
+  for (const d of warm) d.retired = true
+  await Promise.all(warm.filter(d => d.ws).map(d => new Promise((resolve) => {
+    d.ws.once('close', resolve)
+    d.ws.close()
+  })))
+  connectHist.reset()
+  connected -= n - (errors.connect_failures - failedBefore) // failed warm-up connects stay errors
 }
 
 function write (m, scheduled) {
@@ -285,11 +316,10 @@ const totalErrors = () => Object.values(errors).reduce((a, b) => a + b, 0)
 
 async function main () {
   const all = users.flatMap(u => u.devices)
+  await warmUpConnects()
   if (!opt.quiet) console.log(`connecting ${all.length} devices (${opt.users} users x ${opt.devices}) to ${opt.url}`)
   const c0 = performance.now()
-  for (let i = 0; i < all.length; i += opt.batch) {
-    await Promise.all(all.slice(i, i + opt.batch).map(d => d.connect()))
-  }
+  await connectBatches(all)
   const rampSeconds = (performance.now() - c0) / 1000
   if (opt.warmup > 0) {
     phaseName = 'warmup'
@@ -308,7 +338,7 @@ async function main () {
   const result = {
     scenario: 'latency', tool: 'bench/peer/load.js (y-websocket ' + require('y-websocket/package.json').version + ', yjs ' + require('yjs/package.json').version + ')',
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    config: { url: opt.url, users: opt.users, devices: opt.devices, rate: opt.rate, duration_s: opt.duration, warmup_s: opt.warmup, mix: opt.mix },
+    config: { url: opt.url, users: opt.users, devices: opt.devices, rate: opt.rate, duration_s: opt.duration, warmup_s: opt.warmup, mix: opt.mix, connect_warmup: opt['connect-warmup'] },
     connections: { attempted: all.length, connected, ramp_seconds: rampSeconds, connect_latency_us: pct(connectHist) },
     phases: [head], headline: head,
     errors: Object.assign({}, errors, { lost_deliveries: lost, total: totalErrors() + lost }),

@@ -307,11 +307,12 @@ public final class LoadMain {
     }
     if (c.scenario.equals("connections")) {
       m.put("connections", c.connections);
-      m.put("batch", c.batch);
-      m.put("connect_rate", c.connectRate);
-      m.put("connect_warmup", c.connectWarmup);
       m.put("hold_s", c.holdSeconds);
     }
+    // Every scenario connects this way, so every report says how.
+    m.put("batch", c.batch);
+    m.put("connect_rate", c.connectRate);
+    m.put("connect_warmup", c.connectWarmup);
     m.put("client_event_loops", c.clientThreads);
     m.put("available_processors", Runtime.getRuntime().availableProcessors());
     return m;
