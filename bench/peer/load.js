@@ -328,6 +328,7 @@ async function main () {
     await drain(w)
   }
   phaseName = 'measure'
+  if (!opt.quiet) console.log(`measuring: ${opt.rate} writes/s for ${opt.duration} s`) // compare.sh waits for this line
   const m = newMetrics('measure', opt.rate)
   await runPhase(m, opt.rate, opt.duration)
   await drain(m)

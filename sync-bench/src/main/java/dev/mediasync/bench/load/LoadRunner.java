@@ -115,8 +115,10 @@ final class LoadRunner implements AutoCloseable {
     long failed = cfg.connectRate > 0 ? connectPaced(warm, cfg.connectRate) : connectBatches(warm);
     // All first, then close: a closed device's device_offline must not count on a sibling that
     // has not been retired yet.
+    // And wait for the closes: the server's work for them (device_offline, presence, the log)
+    // would otherwise land on the first measured connects.
     warm.forEach(d -> d.retired = true);
-    warm.forEach(Device::retire);
+    failedOf(warm.stream().map(Device::retire).toList());
     connectLatency.reset();
     connected.addAndGet(-(int) (warm.size() - failed)); // failed warm-up connects stay errors
   }
@@ -423,6 +425,7 @@ final class LoadRunner implements AutoCloseable {
 
     long connectStart;
     final Promise<Void> welcomed = Promise.promise();
+    final Promise<Void> closed = Promise.promise();
 
     Device(User user, String id, URI url, String restToken) {
       this.user = user;
@@ -431,12 +434,15 @@ final class LoadRunner implements AutoCloseable {
       this.restToken = restToken;
     }
 
-    void retire() {
+    /** Closes a warm-up device; the future completes once its socket is closed. */
+    Future<Void> retire() {
       retired = true;
       ClientWebSocket socket = ws;
-      if (socket != null) {
-        socket.close();
+      if (socket == null) {
+        return Future.succeededFuture();
       }
+      socket.close();
+      return closed.future();
     }
 
     /** Connects; the connect latency counts from {@code startNanos} (now, or a scheduled time). */
@@ -446,6 +452,7 @@ final class LoadRunner implements AutoCloseable {
       socket.closeHandler(
           v -> {
             ws = null;
+            closed.tryComplete();
             if (!closing && !retired) {
               disconnects.increment();
               sample("disconnect " + user.id + "/" + id + " status=" + socket.closeStatusCode());

@@ -68,7 +68,10 @@ class CompareScriptSmokeIT {
         .contains("| metric | ours | y-websocket | ratio |")
         .contains("after 30 warm-up connects")
         .containsPattern("\\| errors \\(incl\\. lost deliveries\\) \\| 0 \\| 0 \\|")
-        .containsPattern("\\| sync latency p99 \\(ms\\) \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|");
+        .containsPattern("\\| sync latency p99 \\(ms\\) \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
+        // Both clients announced their measured phase, so both servers' CPU was read from there.
+        .containsPattern(
+            "\\| server CPU ms per write \\(measured phase\\) \\| [0-9.]+ \\| [0-9.]+ \\|");
     for (String side : new String[] {"ours", "peer"}) {
       JsonNode result = LoadRunner.JSON.readTree(out.resolve(side + "/result.json").toFile());
       // Only the measured devices count: the 30 warm-up connects are forgotten on both sides.
