@@ -71,8 +71,8 @@ cpu_when_logged() { # pid, client log, line prefix, file
   cpu_ms "$1" > "$4"
 }
 # After the client exited: the server's CPU ms since the mark, or n/a if the phase never began.
-cpu_since_measuring() { # pid, file
-  kill "$MONITOR_PID" 2>/dev/null; wait "$MONITOR_PID" 2>/dev/null || true
+cpu_since_measuring() { # server pid, file, pid of its cpu_when_logged
+  kill "$3" 2>/dev/null; wait "$3" 2>/dev/null || true
   if [[ -s $2 ]]; then awk -v a="$(cpu_ms "$1")" -v b="$(cat "$2")" 'BEGIN { print int(a - b) }'; else echo n/a; fi
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
@@ -98,7 +98,7 @@ set +e
   --mix "$MIX" --connect-warmup "$CONNECT_WARMUP" --out "$OUT/ours" > "$OUT/ours-client.log" 2>&1
 OURS_RC=$?
 set -e
-OURS_CPU=$(cpu_since_measuring $SERVER_PID "$OUT/ours-cpu0")
+OURS_CPU=$(cpu_since_measuring $SERVER_PID "$OUT/ours-cpu0" $MONITOR_PID)
 OURS_RSS=$(rss_kb $SERVER_PID)
 kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true; SERVER_PID=
 
@@ -116,7 +116,7 @@ set +e
   --connect-warmup "$CONNECT_WARMUP" --out "$OUT/peer" > "$OUT/peer-client.log" 2>&1
 PEER_RC=$?
 set -e
-PEER_CPU=$(cpu_since_measuring $SERVER_PID "$OUT/peer-cpu0")
+PEER_CPU=$(cpu_since_measuring $SERVER_PID "$OUT/peer-cpu0" $MONITOR_PID)
 PEER_RSS=$(rss_kb $SERVER_PID)
 kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true; SERVER_PID=
 

@@ -131,14 +131,7 @@ class AccessLogIT {
 
         for (int i = 0; i < 50; i++) {
           Http.Resp r =
-              server
-                  .http()
-                  .send(
-                      "PUT",
-                      "/api/v1/sync/preferences/theme",
-                      token,
-                      "{\"value\":" + i + "}",
-                      Map.of("Content-Type", "application/json"));
+              server.http().put("/api/v1/sync/preferences/theme", token, "{\"value\":" + i + "}");
           assertThat(r.status()).as("request %d while stderr is stuck", i).isEqualTo(200);
         }
         WsClient ws =

@@ -118,7 +118,7 @@ final class LoadRunner implements AutoCloseable {
     // And wait for the closes: the server's work for them (device_offline, presence, the log)
     // would otherwise land on the first measured connects.
     warm.forEach(d -> d.retired = true);
-    failedOf(warm.stream().map(Device::retire).toList());
+    awaitAll(warm.stream().map(Device::retire).toList());
     connectLatency.reset();
     connected.addAndGet(-(int) (warm.size() - failed)); // failed warm-up connects stay errors
   }
@@ -178,12 +178,17 @@ final class LoadRunner implements AutoCloseable {
 
   /** Waits up to 60 s for the connects to end; how many did not succeed. */
   private static long failedOf(List<Future<Void>> connects) {
-    try {
-      Future.join(connects).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // counted per device below
-    }
+    awaitAll(connects);
     return connects.stream().filter(f -> !f.succeeded()).count();
+  }
+
+  /** Waits up to 60 s for every future to end, whatever its outcome. */
+  private static void awaitAll(List<Future<Void>> futures) {
+    try {
+      Future.join(futures).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // the callers read each future's outcome themselves, or do not need it
+    }
   }
 
   // ---- writing ------------------------------------------------------------------------------

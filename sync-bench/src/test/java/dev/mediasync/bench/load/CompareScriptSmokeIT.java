@@ -1,11 +1,10 @@
 package dev.mediasync.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mediasync.testkit.NodeTests;
 import dev.mediasync.testkit.ReusablePorts;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * connect warm-up. Asserts that both runs ended clean and that the table holds both columns, never
  * a latency figure.
  *
- * <p>Needs node and npm (the script runs {@code npm ci} in {@code bench/peer} when its modules are
- * missing). Under {@code CI=true} a missing node fails the test; elsewhere it skips.
+ * <p>Needs node, npm (the script runs {@code npm ci} in {@code bench/peer} when its modules are
+ * missing) and jq: under {@code CI=true} a missing one fails the test, elsewhere it skips ({@link
+ * NodeTests#require}).
  */
 class CompareScriptSmokeIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -30,11 +30,9 @@ class CompareScriptSmokeIT {
 
   @Test
   void compareScript_smallLoad_bothSidesCleanAndTabled() throws Exception {
-    boolean hasNode = runs("node", "--version") && runs("npm", "--version");
-    if ("true".equals(System.getenv("CI"))) {
-      assertThat(hasNode).as("node and npm are required under CI=true").isTrue();
-    }
-    assumeTrue(hasNode, "node/npm not found: skipping the bench/compare.sh smoke run");
+    NodeTests.node();
+    NodeTests.require(NodeTests.onPath("npm").isPresent(), "npm", "apt-get install -y npm");
+    NodeTests.require(NodeTests.onPath("jq").isPresent(), "jq", "apt-get install -y jq");
 
     Path out = tmp.resolve("compare");
     ProcessBuilder pb =
@@ -81,19 +79,6 @@ class CompareScriptSmokeIT {
           .isEqualTo(60);
       assertThat(result.path("config").path("connect_warmup").asInt()).as(side).isEqualTo(30);
       assertThat(result.path("headline").path("writes").asLong()).as(side).isPositive();
-    }
-  }
-
-  private static boolean runs(String... command) {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
   }
 }
